@@ -1,0 +1,145 @@
+//! Block headers, digests and blocks in Substrate's formats.
+
+use crate::hash::{blake2_256, H256};
+use alloc::vec::Vec;
+use codec::{Compact, Decode, Encode};
+use scale_info::TypeInfo;
+
+/// A block number.
+pub type BlockNumber = u32;
+
+/// Four bytes naming a consensus engine in a digest item (`b"aura"`, `b"FRNK"`).
+pub type ConsensusEngineId = [u8; 4];
+
+/// The engine id of Aura digests.
+pub const AURA_ENGINE_ID: ConsensusEngineId = *b"aura";
+/// The engine id of GRANDPA digests.
+pub const GRANDPA_ENGINE_ID: ConsensusEngineId = *b"FRNK";
+
+/// One item of a header's digest. Variant indices are Substrate's.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[scale_info(skip_type_params())]
+pub enum DigestItem {
+    /// Written by the block author before execution (Aura: the slot number).
+    #[codec(index = 6)]
+    PreRuntime(ConsensusEngineId, Vec<u8>),
+    /// A message from the runtime to the consensus engine (authority set changes).
+    #[codec(index = 4)]
+    Consensus(ConsensusEngineId, Vec<u8>),
+    /// The author's seal, added after execution; never seen by the runtime.
+    #[codec(index = 5)]
+    Seal(ConsensusEngineId, Vec<u8>),
+    /// Anything else.
+    #[codec(index = 0)]
+    Other(Vec<u8>),
+    /// The runtime code or heap pages changed in this block.
+    #[codec(index = 8)]
+    RuntimeEnvironmentUpdated,
+}
+
+/// The digest of a header: an ordered list of items.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+pub struct Digest {
+    /// The items, in the order they were added.
+    pub logs: Vec<DigestItem>,
+}
+
+impl Digest {
+    /// The first `PreRuntime` payload for `engine`.
+    pub fn pre_runtime(&self, engine: ConsensusEngineId) -> Option<&[u8]> {
+        self.logs.iter().find_map(|item| match item {
+            DigestItem::PreRuntime(id, data) if *id == engine => Some(data.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// The seal, if it is the last item and made by `engine`.
+    pub fn seal(&self, engine: ConsensusEngineId) -> Option<&[u8]> {
+        match self.logs.last() {
+            Some(DigestItem::Seal(id, data)) if *id == engine => Some(data),
+            _ => None,
+        }
+    }
+}
+
+/// A block header. Its hash is the block hash.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct Header {
+    /// Hash of the parent block (zero for genesis).
+    pub parent_hash: H256,
+    /// Height of the block.
+    #[codec(compact)]
+    pub number: BlockNumber,
+    /// State root after executing the block.
+    pub state_root: H256,
+    /// Trie root of the block's ordered extrinsics (keys are compact indices).
+    pub extrinsics_root: H256,
+    /// Consensus and runtime messages.
+    pub digest: Digest,
+}
+
+impl TypeInfo for Header {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        use scale_info::build::Fields;
+        use scale_info::{meta_type, Path, Type, TypeParameter};
+        Type::builder()
+            .path(Path::from_segments_unchecked(["sp_runtime", "generic", "header", "Header"]))
+            .type_params([
+                TypeParameter::new("Number", Some(meta_type::<BlockNumber>())),
+                TypeParameter::new("Hash", None),
+            ])
+            .composite(
+                Fields::named()
+                    .field(|f| f.ty::<H256>().name("parent_hash").type_name("Hash::Output"))
+                    .field(|f| f.compact::<BlockNumber>().name("number").type_name("Number"))
+                    .field(|f| f.ty::<H256>().name("state_root").type_name("Hash::Output"))
+                    .field(|f| f.ty::<H256>().name("extrinsics_root").type_name("Hash::Output"))
+                    .field(|f| f.ty::<Digest>().name("digest").type_name("Digest")),
+            )
+    }
+}
+
+impl Header {
+    /// The block hash: blake2-256 of the encoded header.
+    pub fn hash(&self) -> H256 {
+        blake2_256(&self.encode())
+    }
+}
+
+/// A block: a header and the encoded extrinsics, each kept opaque (as on the wire, an
+/// extrinsic is a length-prefixed byte string).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+pub struct Block {
+    /// The header.
+    pub header: Header,
+    /// The extrinsics, each the encoding of one extrinsic without its length prefix.
+    pub extrinsics: Vec<OpaqueExtrinsic>,
+}
+
+/// One encoded extrinsic. Encodes exactly as the extrinsic itself (the extrinsic format
+/// starts with its compact length), so a `Vec<OpaqueExtrinsic>` is a block body.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct OpaqueExtrinsic(pub Vec<u8>);
+
+impl Encode for OpaqueExtrinsic {
+    fn size_hint(&self) -> usize {
+        self.0.size_hint()
+    }
+    fn encode_to<T: codec::Output + ?Sized>(&self, dest: &mut T) {
+        self.0.encode_to(dest)
+    }
+}
+
+impl Decode for OpaqueExtrinsic {
+    fn decode<I: codec::Input>(input: &mut I) -> Result<Self, codec::Error> {
+        Ok(Self(Vec::<u8>::decode(input)?))
+    }
+}
+
+/// The ordered trie root of `items` (keys are the compact-encoded indices), as Substrate
+/// computes extrinsics roots. `root_fn` computes the trie root of key-value pairs; the
+/// runtime passes the host's storage trie, the client `sp-trie`.
+pub fn ordered_trie_keys(count: usize) -> impl Iterator<Item = Vec<u8>> {
+    (0..count as u32).map(|i| Compact(i).encode())
+}

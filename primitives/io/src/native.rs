@@ -1,0 +1,42 @@
+//! Native implementations of the pure host functions, shared with the executor so that
+//! native and Wasm execution compute identical results.
+
+use crate::logging::Level;
+use alloc::vec::Vec;
+
+/// Whether `sig` is a valid sr25519 signature of `msg` by `public` (signing context
+/// `substrate`, as Substrate's `sr25519` keys use).
+pub fn sr25519_verify(sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
+    use sp_core::{sr25519, Pair as _};
+    sr25519::Pair::verify(
+        &sr25519::Signature::from_raw(*sig),
+        msg,
+        &sr25519::Public::from_raw(*public),
+    )
+}
+
+/// Whether `sig` is a valid ed25519 signature of `msg` by `public`.
+pub fn ed25519_verify(sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> bool {
+    use sp_core::{ed25519, Pair as _};
+    ed25519::Pair::verify(
+        &ed25519::Signature::from_raw(*sig),
+        msg,
+        &ed25519::Public::from_raw(*public),
+    )
+}
+
+/// Writes a runtime log line to the node's `tracing` subscriber.
+pub fn log(level: Level, target: &str, message: &str) {
+    match level {
+        Level::Error => tracing::error!(target: "runtime", pallet = target, "{message}"),
+        Level::Warn => tracing::warn!(target: "runtime", pallet = target, "{message}"),
+        Level::Info => tracing::info!(target: "runtime", pallet = target, "{message}"),
+        Level::Debug => tracing::debug!(target: "runtime", pallet = target, "{message}"),
+        Level::Trace => tracing::trace!(target: "runtime", pallet = target, "{message}"),
+    }
+}
+
+/// The runtime version of `code`, as the installed externalities can read it.
+pub fn runtime_version(code: &[u8]) -> Option<Vec<u8>> {
+    crate::externalities::using(|ext| ext.runtime_version(code))
+}
