@@ -40,6 +40,7 @@
 //! | `ext_logging_log_version_1` | `(level: i32, target: i64, message: i64)` | level as [`crate::logging::Level`] |
 //! | `ext_misc_runtime_version_version_1` | `(code: i64) -> i64` | encoded `RuntimeVersion`, or `NONE` |
 //! | `ext_misc_panic_message_version_1` | `(message: i64)` | the runtime's panic text, before it traps |
+//! | `ext_trie_blake2_256_ordered_root_version_1` | `(items: i64, out: i32)` | `items` is a SCALE `Vec<Vec<u8>>`; writes the 32-byte ordered trie root |
 
 /// The value of an absent optional slice.
 pub const NONE: i64 = -1;

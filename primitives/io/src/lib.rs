@@ -231,6 +231,24 @@ pub mod hashing {
         keccak_256, 32, keccak_256);
 }
 
+/// Trie computations that do not touch the state.
+pub mod trie {
+    use alloc::vec::Vec;
+
+    /// The root of the ordered trie of `items` (keys are the compact-encoded indices,
+    /// layout V1, blake2-256): the extrinsics root of a block.
+    pub fn blake2_256_ordered_root(items: &[Vec<u8>]) -> [u8; 32] {
+        #[cfg(feature = "std")]
+        {
+            crate::native::blake2_256_ordered_root(items)
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            crate::wasm::blake2_256_ordered_root(items)
+        }
+    }
+}
+
 /// Signature checks, computed by the host in Wasm.
 pub mod crypto {
     /// Whether `sig` is a valid sr25519 signature (context `substrate`) of `msg` by `public`.

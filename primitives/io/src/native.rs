@@ -40,3 +40,9 @@ pub fn log(level: Level, target: &str, message: &str) {
 pub fn runtime_version(code: &[u8]) -> Option<Vec<u8>> {
     crate::externalities::using(|ext| ext.runtime_version(code))
 }
+
+/// The root of the ordered trie of `items` (layout V1, blake2-256).
+pub fn blake2_256_ordered_root(items: &[Vec<u8>]) -> [u8; 32] {
+    use sp_trie::{LayoutV1, TrieConfiguration};
+    LayoutV1::<sp_core::Blake2Hasher>::ordered_trie_root(items).0
+}

@@ -29,6 +29,7 @@ extern "C" {
     fn ext_logging_log_version_1(level: i32, target: i64, message: i64);
     fn ext_misc_runtime_version_version_1(code: i64) -> i64;
     fn ext_misc_panic_message_version_1(message: i64);
+    fn ext_trie_blake2_256_ordered_root_version_1(items: i64, out: i32);
 }
 
 fn slice(data: &[u8]) -> i64 {
@@ -146,6 +147,15 @@ pub(crate) fn log(level: Level, target: &str, message: &str) {
 pub(crate) fn runtime_version(code: &[u8]) -> Option<Vec<u8>> {
     // SAFETY: the import only reads the slice passed to it.
     owned(unsafe { ext_misc_runtime_version_version_1(slice(code)) })
+}
+
+pub(crate) fn blake2_256_ordered_root(items: &[Vec<u8>]) -> [u8; 32] {
+    use codec::Encode;
+    let encoded = items.encode();
+    let mut out = [0u8; 32];
+    // SAFETY: the host reads the `encoded` slice and writes exactly 32 bytes to `out`.
+    unsafe { ext_trie_blake2_256_ordered_root_version_1(slice(&encoded), out.as_mut_ptr() as i32) };
+    out
 }
 
 pub(crate) fn panic_message(message: &str) {

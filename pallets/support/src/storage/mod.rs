@@ -68,6 +68,7 @@ pub const fn storage_prefix(pallet: &str, item: &str) -> [u8; 32] {
 macro_rules! storage_prefix {
     ($(#[$m:meta])* $vis:vis struct $name:ident = $pallet:expr, $item:expr;) => {
         $(#[$m])*
+        #[doc = "The key prefix of a storage item (see `StorageInstance`)."]
         $vis struct $name;
         impl $crate::storage::StorageInstance for $name {
             const PALLET: &'static str = $pallet;
