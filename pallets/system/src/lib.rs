@@ -31,9 +31,11 @@
 
 extern crate alloc;
 
-mod types;
+#[cfg(test)]
+mod mock;
 #[cfg(test)]
 mod tests;
+mod types;
 
 pub use types::*;
 

@@ -1,0 +1,71 @@
+//! A runtime with only the system pallet, for its tests.
+
+use crate::{self as system, BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass};
+use codec::{Decode, Encode};
+use lattice_support::lattice_primitives::RuntimeVersion;
+use lattice_support::Weight;
+use scale_info::TypeInfo;
+
+pub(crate) struct Test;
+
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub(crate) enum RuntimeEvent {
+    System(system::Event),
+}
+
+impl From<system::Event> for RuntimeEvent {
+    fn from(e: system::Event) -> Self {
+        Self::System(e)
+    }
+}
+
+const CLASS: WeightsPerClass = WeightsPerClass {
+    base_extrinsic: Weight::from_parts(1_000, 0),
+    max_extrinsic: None,
+    max_total: None,
+    reserved: None,
+};
+
+pub(crate) fn version() -> RuntimeVersion {
+    RuntimeVersion {
+        spec_name: "test".into(),
+        impl_name: "test".into(),
+        authoring_version: 1,
+        spec_version: 10,
+        impl_version: 1,
+        apis: Default::default(),
+        transaction_version: 1,
+        system_version: 1,
+    }
+}
+
+impl system::Config for Test {
+    const PALLET_INDEX: u8 = 0;
+    type RuntimeEvent = RuntimeEvent;
+    type AccountData = u64;
+    const BLOCK_HASH_COUNT: u32 = 4;
+    const SS58_PREFIX: u16 = 42;
+    const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
+        base_block: Weight::ZERO,
+        max_block: Weight::from_parts(1_000_000_000, 0),
+        per_class: PerDispatchClass { normal: CLASS, operational: CLASS, mandatory: CLASS },
+    };
+    const BLOCK_LENGTH: BlockLength =
+        BlockLength { max: PerDispatchClass { normal: 1024, operational: 1024, mandatory: 1024 } };
+    const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 1, write: 2 };
+    fn version() -> RuntimeVersion {
+        version()
+    }
+}
+
+pub(crate) type System = system::Pallet<Test>;
+
+/// Externalities with the genesis of the pallet built, answering version reads with
+/// `reader`.
+pub(crate) fn new_test_ext(
+    reader: impl Fn(&[u8]) -> Option<Vec<u8>> + 'static,
+) -> lattice_support::lattice_io::TestExternalities {
+    let mut ext = lattice_support::lattice_io::TestExternalities::default().with_runtime_version_reader(reader);
+    ext.execute_with(System::build_genesis);
+    ext
+}
