@@ -444,6 +444,10 @@ impl<T: Config> Pallet<T> {
 
     /// Deposits an event with topics (indexed in `EventTopics`).
     pub fn deposit_event_indexed(topics: &[H256], event: T::RuntimeEvent) {
+        // Genesis has no block to report events in (as in Substrate).
+        if Number::get() == 0 {
+            return;
+        }
         let phase = ExecutionPhase::get().unwrap_or(Phase::Initialization);
         let index = EventCount::get();
         let record = EventRecord { phase, event, topics: topics.to_vec() };

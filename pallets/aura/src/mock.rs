@@ -1,0 +1,147 @@
+//! A test runtime with the system and Aura pallets.
+
+use crate as pallet_aura;
+use codec::{Decode, Encode};
+use lattice_support::lattice_io::TestExternalities;
+use lattice_support::lattice_primitives::header::AURA_ENGINE_ID;
+use lattice_support::lattice_primitives::{Digest, DigestItem, RuntimeVersion, H256};
+use lattice_support::traits::Hooks;
+use lattice_support::{BlockNumber, Weight};
+use pallet_system::{
+    BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass,
+};
+use scale_info::TypeInfo;
+use std::borrow::Cow;
+
+/// The test runtime.
+pub(crate) struct Test;
+
+/// Events of the test runtime.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub(crate) enum RuntimeEvent {
+    /// System.
+    System(pallet_system::Event),
+}
+
+impl From<pallet_system::Event> for RuntimeEvent {
+    fn from(e: pallet_system::Event) -> Self {
+        Self::System(e)
+    }
+}
+
+const NO_LIMITS: WeightsPerClass = WeightsPerClass {
+    base_extrinsic: Weight::ZERO,
+    max_extrinsic: None,
+    max_total: None,
+    reserved: None,
+};
+
+impl pallet_system::Config for Test {
+    const PALLET_INDEX: u8 = 0;
+    type RuntimeEvent = RuntimeEvent;
+    type AccountData = ();
+    const BLOCK_HASH_COUNT: BlockNumber = 250;
+    const SS58_PREFIX: u16 = 42;
+    const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
+        base_block: Weight::ZERO,
+        max_block: Weight::from_parts(u64::MAX, u64::MAX),
+        per_class: PerDispatchClass {
+            normal: NO_LIMITS,
+            operational: NO_LIMITS,
+            mandatory: NO_LIMITS,
+        },
+    };
+    const BLOCK_LENGTH: BlockLength = BlockLength {
+        max: PerDispatchClass { normal: u32::MAX, operational: u32::MAX, mandatory: u32::MAX },
+    };
+    const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 10, write: 100 };
+    fn version() -> RuntimeVersion {
+        RuntimeVersion {
+            spec_name: Cow::Borrowed("test"),
+            impl_name: Cow::Borrowed("test"),
+            authoring_version: 1,
+            spec_version: 1,
+            impl_version: 1,
+            apis: Cow::Borrowed(&[]),
+            transaction_version: 1,
+            system_version: 1,
+        }
+    }
+}
+
+/// The slot duration of the test runtime, in milliseconds.
+pub(crate) const SLOT_DURATION: u64 = 2_000;
+/// The largest authority set of the test runtime.
+pub(crate) const MAX_AUTHORITIES: u32 = 4;
+
+impl pallet_aura::Config for Test {
+    const PALLET_INDEX: u8 = 2;
+    const SLOT_DURATION: u64 = SLOT_DURATION;
+    const MAX_AUTHORITIES: u32 = MAX_AUTHORITIES;
+}
+
+pub(crate) type System = pallet_system::Pallet<Test>;
+pub(crate) type Aura = crate::Pallet<Test>;
+
+/// The authority with key `[i; 32]`.
+pub(crate) fn authority(i: u8) -> crate::AuthorityId {
+    crate::AuthorityId([i; 32])
+}
+
+/// Genesis of the test runtime.
+pub(crate) struct ExtBuilder {
+    authorities: Vec<crate::AuthorityId>,
+}
+
+impl Default for ExtBuilder {
+    fn default() -> Self {
+        Self { authorities: vec![authority(1), authority(2), authority(3)] }
+    }
+}
+
+impl ExtBuilder {
+    /// Externalities holding the genesis state.
+    pub(crate) fn build(self) -> TestExternalities {
+        let mut ext = TestExternalities::default();
+        ext.execute_with(|| {
+            System::build_genesis();
+            crate::GenesisConfig { authorities: self.authorities }
+                .build::<Test>()
+                .expect("the test genesis is valid");
+        });
+        ext
+    }
+}
+
+/// A digest carrying `slot` as Aura's pre-runtime item.
+pub(crate) fn slot_digest(slot: u64) -> Digest {
+    Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, crate::Slot(slot).encode())] }
+}
+
+/// Starts block `n` with header digest `digest`.
+pub(crate) fn start_block_with(n: BlockNumber, digest: Digest) {
+    System::initialize(n, H256([n as u8; 32]), digest);
+    System::on_initialize(n);
+    Aura::on_initialize(n);
+    System::note_finished_initialize();
+}
+
+/// Ends the current block: `on_finalize` hooks, system finalization, the invariants.
+pub(crate) fn end_block() {
+    let n = pallet_system::Number::get();
+    System::note_finished_extrinsics();
+    System::on_finalize(n);
+    Aura::on_finalize(n);
+    System::finalize();
+    System::try_state(n).expect("system invariants hold");
+    Aura::try_state(n).expect("aura invariants hold");
+}
+
+/// Runs blocks up to `n`; block `b` is authored in slot `100 + b`.
+pub(crate) fn run_to_block(n: BlockNumber) {
+    while pallet_system::Number::get() < n {
+        let b = pallet_system::Number::get() + 1;
+        start_block_with(b, slot_digest(100 + u64::from(b)));
+        end_block();
+    }
+}
