@@ -8,9 +8,7 @@ use crate::{executive, genesis, metadata, Extrinsic, Runtime};
 use alloc::string::String;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use lattice_primitives::{
-    AccountId32, Block, Header, InherentData, TransactionSource, H256,
-};
+use lattice_primitives::{AccountId32, Block, Header, InherentData, TransactionSource, H256};
 use lattice_support::dispatch::GetDispatchInfo;
 
 /// Why an entry point could not be called.
@@ -46,13 +44,13 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
             0u8.encode()
         }
         "Metadata_metadata" => metadata::metadata_v14().encode(),
-        "Metadata_metadata_at_version" => metadata::metadata_at_version(decode::<u32>(input)?).encode(),
-        "Metadata_metadata_versions" => metadata::versions().encode(),
-        "BlockBuilder_apply_extrinsic" => {
-            // The argument is one extrinsic; keep its exact bytes (with length prefix).
-            let bytes = decode::<lattice_primitives::OpaqueExtrinsic>(input)?;
-            executive::apply_extrinsic(reprefix(bytes.0)).encode()
+        "Metadata_metadata_at_version" => {
+            metadata::metadata_at_version(decode::<u32>(input)?).encode()
         }
+        "Metadata_metadata_versions" => metadata::versions().encode(),
+        // A malformed extrinsic is answered as invalid (`InvalidTransaction::Call`), not
+        // as a failed call, so pools and block builders get a typed reason.
+        "BlockBuilder_apply_extrinsic" => executive::apply_extrinsic(input.to_vec()).encode(),
         "BlockBuilder_finalize_block" => executive::finalize_block().encode(),
         "BlockBuilder_inherent_extrinsics" => {
             executive::inherent_extrinsics(&decode::<InherentData>(input)?).encode()
@@ -62,9 +60,15 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
             executive::check_inherents(&block, &data).encode()
         }
         "TaggedTransactionQueue_validate_transaction" => {
-            let (source, xt, hash) =
-                decode::<(TransactionSource, lattice_primitives::OpaqueExtrinsic, H256)>(input)?;
-            executive::validate_transaction(source, reprefix(xt.0), hash).encode()
+            // `(source, extrinsic, block_hash)`: the extrinsic is whatever lies between the
+            // one-byte source and the 32-byte hash, so a malformed one is still answered.
+            if input.len() < 33 {
+                return Err(ApiError::BadInput);
+            }
+            let source = decode::<TransactionSource>(&input[..1])?;
+            let hash = decode::<H256>(&input[input.len() - 32..])?;
+            executive::validate_transaction(source, input[1..input.len() - 32].to_vec(), hash)
+                .encode()
         }
         "AccountNonceApi_account_nonce" => {
             pallet_system::Pallet::<Runtime>::account_nonce(&decode::<AccountId32>(input)?).encode()
@@ -79,29 +83,28 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
         }
         "AuraApi_slot_duration" => pallet_aura::Pallet::<Runtime>::slot_duration().encode(),
         "AuraApi_authorities" => pallet_aura::Pallet::<Runtime>::authorities().encode(),
-        "GrandpaApi_grandpa_authorities" => pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().encode(),
+        "GrandpaApi_grandpa_authorities" => {
+            pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().encode()
+        }
         "GrandpaApi_current_set_id" => pallet_grandpa::Pallet::<Runtime>::current_set_id().encode(),
         // Equivocation reporting arrives with the networking work: no key-ownership proofs
         // can be generated yet, which the API expresses as `None`.
         "GrandpaApi_generate_key_ownership_proof" => Option::<Vec<u8>>::None.encode(),
         "GrandpaApi_submit_report_equivocation_unsigned_extrinsic" => Option::<()>::None.encode(),
         "GenesisBuilder_build_state" => genesis::build_state(decode::<Vec<u8>>(input)?).encode(),
-        "GenesisBuilder_get_preset" => genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode(),
+        "GenesisBuilder_get_preset" => {
+            genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode()
+        }
         "GenesisBuilder_preset_names" => genesis::preset_names().encode(),
         _ => return Err(ApiError::UnknownMethod),
     })
 }
 
-/// An extrinsic's bytes as the executive takes them: with the compact length prefix that
-/// `OpaqueExtrinsic` decoding strips.
-fn reprefix(body: Vec<u8>) -> Vec<u8> {
-    let mut out = codec::Compact(body.len() as u32).encode();
-    out.extend_from_slice(&body);
-    out
-}
-
 /// What `TransactionPaymentApi_query_info` answers for `xt` of encoded length `len`.
-pub fn query_info(xt: &Extrinsic, len: u32) -> pallet_transaction_payment::types::RuntimeDispatchInfo {
+pub fn query_info(
+    xt: &Extrinsic,
+    len: u32,
+) -> pallet_transaction_payment::types::RuntimeDispatchInfo {
     let info = xt.function.get_dispatch_info();
     let mut answer = pallet_transaction_payment::Pallet::<Runtime>::query_info(len, &info);
     if !xt.is_signed() {
@@ -112,7 +115,10 @@ pub fn query_info(xt: &Extrinsic, len: u32) -> pallet_transaction_payment::types
 }
 
 /// What `TransactionPaymentApi_query_fee_details` answers.
-pub fn query_fee_details(xt: &Extrinsic, len: u32) -> pallet_transaction_payment::types::FeeDetails {
+pub fn query_fee_details(
+    xt: &Extrinsic,
+    len: u32,
+) -> pallet_transaction_payment::types::FeeDetails {
     let info = xt.function.get_dispatch_info();
     let tip = xt.signature.as_ref().map_or(0, |s| s.extra.7 .0);
     if xt.is_signed() {

@@ -15,7 +15,7 @@
 use crate::extensions::{self, Mode};
 use crate::{Extrinsic, Runtime, RuntimeCall};
 use alloc::vec::Vec;
-use codec::Decode;
+use codec::{Decode, Encode};
 use lattice_primitives::{
     ApplyExtrinsicResult, Block, DispatchClass, Header, InherentData, InvalidTransaction,
     TransactionSource, TransactionValidity, TransactionValidityError, UnknownTransaction, H256,
@@ -61,7 +61,18 @@ fn hook_weight(w: impl HookWeight) -> lattice_primitives::Weight {
 
 /// Starts a block: `Core_initialize_block`.
 pub fn initialize_block(header: &Header) {
-    System::initialize(header.number, header.parent_hash, header.digest.clone());
+    // Only the author's pre-runtime items are input; the runtime adds its own items again
+    // while executing (as Substrate does), and `execute_block` compares the result.
+    let digest = lattice_primitives::Digest {
+        logs: header
+            .digest
+            .logs
+            .iter()
+            .filter(|item| matches!(item, lattice_primitives::DigestItem::PreRuntime(..)))
+            .cloned()
+            .collect(),
+    };
+    System::initialize(header.number, header.parent_hash, digest);
     if System::note_runtime_upgrade() {
         let w = for_each_pallet!(on_runtime_upgrade());
         note_mandatory_weight(w);
@@ -84,12 +95,15 @@ fn note_mandatory_weight(w: lattice_primitives::Weight) {
 /// `Ok(Err(_))` means it is included but its call failed: its writes were rolled back,
 /// its fee paid.
 pub fn apply_extrinsic(encoded: Vec<u8>) -> ApplyExtrinsicResult {
-    let xt = Extrinsic::decode(&mut &encoded[..]).map_err(|_| InvalidTransaction::Call)?;
+    let xt = decode_extrinsic(&encoded)?;
     let len = encoded.len() as u32;
     let info = xt.function.get_dispatch_info();
 
     let (origin, checked) = match &xt.signature {
         Some(parts) => {
+            if info.class == DispatchClass::Mandatory {
+                return Err(InvalidTransaction::BadMandatory.into());
+            }
             let who = parts.address.account().ok_or(UnknownTransaction::CannotLookup)?;
             verify_signature(&xt, &who)?;
             let (checked, _) = lattice_support::storage::with_transaction(|| {
@@ -128,8 +142,21 @@ pub fn apply_extrinsic(encoded: Vec<u8>) -> ApplyExtrinsicResult {
     Ok(outcome)
 }
 
+/// Decodes exactly one extrinsic from `encoded`; anything else is `InvalidTransaction::Call`.
+fn decode_extrinsic(encoded: &[u8]) -> Result<Extrinsic, TransactionValidityError> {
+    let mut input = encoded;
+    let xt = Extrinsic::decode(&mut input).map_err(|_| InvalidTransaction::Call)?;
+    if !input.is_empty() {
+        return Err(InvalidTransaction::Call.into());
+    }
+    Ok(xt)
+}
+
 /// Checks the signature of a signed extrinsic against its signing payload.
-fn verify_signature(xt: &Extrinsic, who: &lattice_primitives::AccountId32) -> Result<(), TransactionValidityError> {
+fn verify_signature(
+    xt: &Extrinsic,
+    who: &lattice_primitives::AccountId32,
+) -> Result<(), TransactionValidityError> {
     let parts = xt.signature.as_ref().ok_or(InvalidTransaction::BadProof)?;
     let implicit = extensions::implicit(&parts.extra)?;
     let payload = lattice_primitives::extrinsic::signing_payload(
@@ -176,7 +203,8 @@ pub fn execute_block(block: Block) {
     initialize_block(&header);
     let mut signed_seen = false;
     for (i, xt) in extrinsics.into_iter().enumerate() {
-        let bytes = xt.0;
+        // With its length prefix, as `apply_extrinsic` takes it.
+        let bytes = xt.encode();
         let is_inherent = Extrinsic::decode(&mut &bytes[..])
             .map(|x| x.signature.is_none() && x.function.is_inherent())
             .unwrap_or(false);
@@ -190,6 +218,9 @@ pub fn execute_block(block: Block) {
         }
     }
     let computed = finalize_block();
+    if computed.digest != header.digest {
+        panic!("invalid block: digest differs from the computed one");
+    }
     if computed.extrinsics_root != header.extrinsics_root {
         panic!("invalid block: extrinsics root mismatch");
     }
@@ -202,11 +233,15 @@ pub fn execute_block(block: Block) {
 ///
 /// Runs on the state of `block_hash` as if building its child, and writes nothing that
 /// outlives the call (the node discards the call's changes).
-pub fn validate_transaction(source: TransactionSource, encoded: Vec<u8>, block_hash: H256) -> TransactionValidity {
+pub fn validate_transaction(
+    source: TransactionSource,
+    encoded: Vec<u8>,
+    block_hash: H256,
+) -> TransactionValidity {
     let _ = source;
     let number = pallet_system::Number::get().saturating_add(1);
     System::initialize(number, block_hash, Default::default());
-    let xt = Extrinsic::decode(&mut &encoded[..]).map_err(|_| InvalidTransaction::Call)?;
+    let xt = decode_extrinsic(&encoded)?;
     let len = encoded.len() as u32;
     let info = xt.function.get_dispatch_info();
     if info.class == DispatchClass::Mandatory {
@@ -230,10 +265,13 @@ pub fn inherent_extrinsics(data: &InherentData) -> Vec<Extrinsic> {
 }
 
 /// Checks a block's inherents against the importer's data: `BlockBuilder_check_inherents`.
-pub fn check_inherents(block: &Block, data: &InherentData) -> lattice_primitives::CheckInherentsResult {
+pub fn check_inherents(
+    block: &Block,
+    data: &InherentData,
+) -> lattice_primitives::CheckInherentsResult {
     let mut result = lattice_primitives::CheckInherentsResult { okay: true, ..Default::default() };
     for xt in &block.extrinsics {
-        let Ok(xt) = Extrinsic::decode(&mut &xt.0[..]) else { continue };
+        let Ok(xt) = Extrinsic::decode(&mut &xt.encode()[..]) else { continue };
         if xt.signature.is_some() {
             break;
         }
@@ -252,6 +290,8 @@ pub fn check_inherents(block: &Block, data: &InherentData) -> lattice_primitives
 pub fn try_state() -> Result<(), &'static str> {
     let n = pallet_system::Number::get();
     <pallet_system::Pallet<Runtime> as Hooks>::try_state(n)?;
+    <pallet_timestamp::Pallet<Runtime> as Hooks>::try_state(n)?;
+    <pallet_aura::Pallet<Runtime> as Hooks>::try_state(n)?;
     <pallet_balances::Pallet<Runtime> as Hooks>::try_state(n)?;
     <pallet_transaction_payment::Pallet<Runtime> as Hooks>::try_state(n)?;
     <pallet_grandpa::Pallet<Runtime> as Hooks>::try_state(n)?;

@@ -17,8 +17,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use lattice_primitives::{
-    DispatchClass, DispatchInfo, Era, InvalidTransaction, TransactionValidityError, ValidTransaction,
-    Weight, H256,
+    DispatchClass, DispatchInfo, Era, InvalidTransaction, TransactionValidityError,
+    ValidTransaction, Weight, H256,
 };
 
 macro_rules! empty_extension {
@@ -78,7 +78,9 @@ impl scale_info::TypeInfo for CheckMortality {
                 "check_mortality",
                 "CheckMortality",
             ]))
-            .composite(scale_info::build::Fields::unnamed().field(|f| f.ty::<Era>().type_name("Era")))
+            .composite(
+                scale_info::build::Fields::unnamed().field(|f| f.ty::<Era>().type_name("Era")),
+            )
     }
 }
 
@@ -96,7 +98,10 @@ impl scale_info::TypeInfo for CheckNonce {
                 "check_nonce",
                 "CheckNonce",
             ]))
-            .composite(scale_info::build::Fields::unnamed().field(|f| f.compact::<u32>().type_name("T::Nonce")))
+            .composite(
+                scale_info::build::Fields::unnamed()
+                    .field(|f| f.compact::<u32>().type_name("T::Nonce")),
+            )
     }
 }
 
@@ -113,7 +118,8 @@ impl scale_info::TypeInfo for ChargeTransactionPayment {
                 "ChargeTransactionPayment",
             ]))
             .composite(
-                scale_info::build::Fields::unnamed().field(|f| f.compact::<Balance>().type_name("BalanceOf<T>")),
+                scale_info::build::Fields::unnamed()
+                    .field(|f| f.compact::<Balance>().type_name("BalanceOf<T>")),
             )
     }
 }
@@ -234,11 +240,7 @@ pub fn check_signed(
         return Err(InvalidTransaction::Future.into());
     }
     let provides = vec![(who, nonce).encode()];
-    let requires = if nonce > account.nonce {
-        vec![(who, nonce - 1).encode()]
-    } else {
-        Vec::new()
-    };
+    let requires = if nonce > account.nonce { vec![(who, nonce - 1).encode()] } else { Vec::new() };
     // CheckWeight
     check_block_limits(info, len)?;
     // ChargeTransactionPayment
@@ -287,7 +289,11 @@ pub fn check_block_limits(info: &DispatchInfo, len: u32) -> Result<(), Transacti
             return Err(InvalidTransaction::ExhaustsResources.into());
         }
     }
-    let all = used.normal.saturating_add(used.operational).saturating_add(used.mandatory).saturating_add(weight);
+    let all = used
+        .normal
+        .saturating_add(used.operational)
+        .saturating_add(used.mandatory)
+        .saturating_add(weight);
     if info.class != DispatchClass::Mandatory && all.any_gt(limits.max_block) {
         return Err(InvalidTransaction::ExhaustsResources.into());
     }

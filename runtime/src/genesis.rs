@@ -160,9 +160,15 @@ impl RuntimeGenesisConfig {
         .build::<Runtime>()
         .map_err(|e| format!("balances: {e}"))?;
         pallet_aura::GenesisConfig {
-            authorities: self.aura.authorities.iter().map(|a| pallet_aura::AuthorityId(a.0)).collect(),
+            authorities: self
+                .aura
+                .authorities
+                .iter()
+                .map(|a| pallet_aura::AuthorityId(a.0))
+                .collect(),
         }
-        .build::<Runtime>();
+        .build::<Runtime>()
+        .map_err(|e| format!("aura: {e}"))?;
         pallet_grandpa::GenesisConfig {
             authorities: self
                 .grandpa
@@ -171,8 +177,11 @@ impl RuntimeGenesisConfig {
                 .map(|(a, w)| (pallet_grandpa::AuthorityId(a.0), *w))
                 .collect(),
         }
-        .build::<Runtime>();
-        pallet_sudo::GenesisConfig { key: self.sudo.key.map(Into::into) }.build::<Runtime>();
+        .build::<Runtime>()
+        .map_err(|e| format!("grandpa: {e}"))?;
+        pallet_sudo::GenesisConfig { key: self.sudo.key.map(Into::into) }
+            .build::<Runtime>()
+            .map_err(|e| format!("sudo: {e}"))?;
         pallet_transaction_payment::GenesisConfig::default()
             .build::<Runtime>()
             .map_err(|e| format!("transaction payment: {e}"))?;
@@ -211,12 +220,42 @@ pub fn get_preset(id: Option<&str>) -> Option<Vec<u8>> {
 /// ed25519 public)` of `//Alice` ... `//Ferdie`. A native test derives them again from
 /// their seeds.
 pub const DEV_KEYS: [(&str, [u8; 32], [u8; 32], [u8; 32]); 6] = [
-    ("Alice", hex32("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"), hex32("be5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f"), hex32("88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee")),
-    ("Bob", hex32("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"), hex32("fe65717dad0447d715f660a0a58411de509b42e6efb8375f562f58a554d5860e"), hex32("d17c2d7823ebf260fd138f2d7e27d114c0145d968b5ff5006125f2414fadae69")),
-    ("Charlie", hex32("90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22"), hex32("1e07379407fecc4b89eb7dbd287c2c781cfb1907a96947a3eb18e4f8e7198625"), hex32("439660b36c6c03afafca027b910b4fecf99801834c62a5e6006f27d978de234f")),
-    ("Dave", hex32("306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20"), hex32("e860f1b1c7227f7c22602f53f15af80747814dffd839719731ee3bba6edc126c"), hex32("5e639b43e0052c47447dac87d6fd2b6ec50bdd4d0f614e4299c665249bbd09d9")),
-    ("Eve", hex32("e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e"), hex32("8ac59e11963af19174d0b94d5d78041c233f55d2e19324665bafdfb62925af2d"), hex32("1dfe3e22cc0d45c70779c1095f7489a8ef3cf52d62fbd8c2fa38c9f1723502b5")),
-    ("Ferdie", hex32("1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c"), hex32("101191192fc877c24d725b337120fa3edc63d227bbc92705db1e2cb65f56981a"), hex32("568cb4a574c6d178feb39c27dfc8b3f789e5f5423e19c71633c748b9acf086b5")),
+    (
+        "Alice",
+        hex32("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"),
+        hex32("be5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f"),
+        hex32("88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee"),
+    ),
+    (
+        "Bob",
+        hex32("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"),
+        hex32("fe65717dad0447d715f660a0a58411de509b42e6efb8375f562f58a554d5860e"),
+        hex32("d17c2d7823ebf260fd138f2d7e27d114c0145d968b5ff5006125f2414fadae69"),
+    ),
+    (
+        "Charlie",
+        hex32("90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22"),
+        hex32("1e07379407fecc4b89eb7dbd287c2c781cfb1907a96947a3eb18e4f8e7198625"),
+        hex32("439660b36c6c03afafca027b910b4fecf99801834c62a5e6006f27d978de234f"),
+    ),
+    (
+        "Dave",
+        hex32("306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20"),
+        hex32("e860f1b1c7227f7c22602f53f15af80747814dffd839719731ee3bba6edc126c"),
+        hex32("5e639b43e0052c47447dac87d6fd2b6ec50bdd4d0f614e4299c665249bbd09d9"),
+    ),
+    (
+        "Eve",
+        hex32("e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e"),
+        hex32("8ac59e11963af19174d0b94d5d78041c233f55d2e19324665bafdfb62925af2d"),
+        hex32("1dfe3e22cc0d45c70779c1095f7489a8ef3cf52d62fbd8c2fa38c9f1723502b5"),
+    ),
+    (
+        "Ferdie",
+        hex32("1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c"),
+        hex32("101191192fc877c24d725b337120fa3edc63d227bbc92705db1e2cb65f56981a"),
+        hex32("568cb4a574c6d178feb39c27dfc8b3f789e5f5423e19c71633c748b9acf086b5"),
+    ),
 ];
 
 /// What each development account is endowed with: one million LAT.
@@ -230,13 +269,19 @@ pub fn preset(authorities: &[usize]) -> RuntimeGenesisConfig {
         balances: BalancesConfig {
             balances: DEV_KEYS
                 .iter()
-                .flat_map(|(_, sr, stash, _)| [(Account(*sr), DEV_ENDOWMENT), (Account(*stash), DEV_ENDOWMENT)])
+                .flat_map(|(_, sr, stash, _)| {
+                    [(Account(*sr), DEV_ENDOWMENT), (Account(*stash), DEV_ENDOWMENT)]
+                })
                 // The treasury exists from genesis, so small fee shares are never dust.
                 .chain([(Account(crate::configs::TREASURY_ACCOUNT.0), LAT)])
                 .collect(),
         },
-        aura: AuraConfig { authorities: authorities.iter().map(|i| Account(DEV_KEYS[*i].1)).collect() },
-        grandpa: GrandpaConfig { authorities: authorities.iter().map(|i| (Account(DEV_KEYS[*i].3), 1)).collect() },
+        aura: AuraConfig {
+            authorities: authorities.iter().map(|i| Account(DEV_KEYS[*i].1)).collect(),
+        },
+        grandpa: GrandpaConfig {
+            authorities: authorities.iter().map(|i| (Account(DEV_KEYS[*i].3), 1)).collect(),
+        },
         sudo: SudoConfig { key: Some(Account(DEV_KEYS[0].1)) },
     }
 }

@@ -206,6 +206,9 @@ pub enum RuntimeError {
     /// System.
     #[codec(index = 0)]
     System(pallet_system::Error),
+    /// Timestamp.
+    #[codec(index = 1)]
+    Timestamp(pallet_timestamp::Error),
     /// Grandpa.
     #[codec(index = 3)]
     Grandpa(pallet_grandpa::Error),

@@ -1,6 +1,8 @@
 //! Metadata V14 and V15, composed from the pallets' declarations.
 
-use crate::{extensions, index, Extrinsic, Runtime, RuntimeCall, RuntimeError, RuntimeEvent, SignedExtra};
+use crate::{
+    extensions, index, Extrinsic, Runtime, RuntimeCall, RuntimeError, RuntimeEvent, SignedExtra,
+};
 use alloc::vec;
 use alloc::vec::Vec;
 use codec::Encode;
@@ -106,7 +108,14 @@ pub fn metadata_v15() -> Vec<u8> {
         error_enum_ty: meta_type::<RuntimeError>(),
     };
     let custom = v15::CustomMetadata { map: Default::default() };
-    let md = v15::RuntimeMetadataV15::new(pallets, extrinsic, meta_type::<Runtime>(), apis(), outer_enums, custom);
+    let md = v15::RuntimeMetadataV15::new(
+        pallets,
+        extrinsic,
+        meta_type::<Runtime>(),
+        apis(),
+        outer_enums,
+        custom,
+    );
     RuntimeMetadataPrefixed(META_RESERVED, frame_metadata::RuntimeMetadata::V15(md)).encode()
 }
 
@@ -141,7 +150,11 @@ fn method(
     }
 }
 
-fn api(name: &'static str, methods: Vec<v15::RuntimeApiMethodMetadata>, docs: &'static str) -> v15::RuntimeApiMetadata {
+fn api(
+    name: &'static str,
+    methods: Vec<v15::RuntimeApiMethodMetadata>,
+    docs: &'static str,
+) -> v15::RuntimeApiMetadata {
     v15::RuntimeApiMetadata { name, methods, docs: vec![docs] }
 }
 

@@ -22,11 +22,13 @@ fn call(method: &str, ptr: i32, len: i32) -> i64 {
     } else {
         // SAFETY: the host allocated `len` bytes at `ptr` with `lattice_alloc` (alignment 1,
         // the global allocator) and wrote the arguments there; ownership passes to us.
-        unsafe { Vec::from_raw_parts(ptr as u32 as *mut u8, len as u32 as usize, len as u32 as usize) }
+        unsafe {
+            Vec::from_raw_parts(ptr as u32 as *mut u8, len as u32 as usize, len as u32 as usize)
+        }
     };
     let output = match crate::apis::dispatch(method, &input) {
         Ok(output) => output,
-        Err(e) => panic!("runtime API {method}: {e:?}"),
+        Err(e) => panic!("runtime API {method}: {e:?} (input of {} bytes)", input.len()),
     };
     let packed = lattice_io::abi::pack(output.as_ptr() as u32, output.len() as u32);
     core::mem::forget(output);

@@ -31,16 +31,18 @@
 
 extern crate alloc;
 
+mod dispatch;
+mod limits;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
-mod types;
 
-pub use types::*;
+pub use dispatch::PerDispatchClass;
+pub use limits::{BlockLength, BlockWeights, RuntimeDbWeight, WeightsPerClass};
 
 use alloc::vec::Vec;
-use codec::{Decode, Encode, FullCodec};
+use codec::{Decode, Encode, FullCodec, MaxEncodedLen};
 use core::marker::PhantomData;
 use lattice_support::dispatch::{
     ensure_root, ensure_signed, module_error, normal, operational, DispatchInfo, Dispatchable,
@@ -82,6 +84,83 @@ pub trait Config: 'static {
     const DB_WEIGHT: RuntimeDbWeight;
     /// The version of the running runtime.
     fn version() -> RuntimeVersion;
+}
+
+// ---- types (at the crate root for their metadata paths, `frame_system::*`) ----------
+
+/// What `System.Account` holds for one account.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[scale_info(replace_segment("pallet_system", "frame_system"))]
+pub struct AccountInfo<AccountData> {
+    /// Transactions sent so far.
+    pub nonce: u32,
+    /// References that keep the account from being reaped (reserves, locks).
+    pub consumers: u32,
+    /// References that let the account exist (a balance above the existential deposit).
+    pub providers: u32,
+    /// Self-sufficient references (unused by Lattice's pallets).
+    pub sufficients: u32,
+    /// Pallet data: the balances.
+    pub data: AccountData,
+}
+
+/// Where in the block an event was emitted.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[scale_info(replace_segment("pallet_system", "frame_system"))]
+pub enum Phase {
+    /// While applying the extrinsic with this index.
+    ApplyExtrinsic(u32),
+    /// In `on_finalize` hooks.
+    Finalization,
+    /// In `on_initialize` hooks and inherents-before-extrinsics.
+    Initialization,
+}
+
+/// One event with its phase and topics.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("pallet_system", "frame_system"))]
+pub struct EventRecord<E> {
+    /// When it was emitted.
+    pub phase: Phase,
+    /// The event.
+    pub event: E,
+    /// Topics it is indexed under.
+    pub topics: Vec<H256>,
+}
+
+/// The runtime version recorded at the last upgrade.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("pallet_system", "frame_system"))]
+pub struct LastRuntimeUpgradeInfo {
+    /// The spec version.
+    #[codec(compact)]
+    pub spec_version: u32,
+    /// The spec name.
+    pub spec_name: alloc::string::String,
+}
+
+impl From<&RuntimeVersion> for LastRuntimeUpgradeInfo {
+    fn from(v: &RuntimeVersion) -> Self {
+        Self { spec_version: v.spec_version, spec_name: v.spec_name.as_ref().into() }
+    }
+}
+
+/// What adding a provider did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum IncRefStatus {
+    /// The account was created.
+    Created,
+    /// The account already existed.
+    Existed,
+}
+
+/// What removing a provider did.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DecRefStatus {
+    /// The account was reaped.
+    Reaped,
+    /// The account still exists.
+    Exists,
 }
 
 storage_prefix!(pub struct AccountPrefix = PALLET, "Account";);
@@ -324,9 +403,9 @@ impl GetDispatchInfo for Call {
             }
             Call::set_heap_pages { .. } => operational(100_000_000),
             // Reading the new code's version compiles it on the node: charge 200 ms.
-            Call::set_code { .. } | Call::set_code_without_checks { .. } => {
-                operational(200 * lattice_support::lattice_primitives::dispatch::WEIGHT_REF_TIME_PER_MILLIS)
-            }
+            Call::set_code { .. } | Call::set_code_without_checks { .. } => operational(
+                200 * lattice_support::lattice_primitives::dispatch::WEIGHT_REF_TIME_PER_MILLIS,
+            ),
             Call::set_storage { items } => operational(10_000_000 * items.len() as u64),
             Call::kill_storage { keys } => operational(10_000_000 * keys.len() as u64),
             Call::kill_prefix { subkeys, .. } => operational(10_000_000 * *subkeys as u64),

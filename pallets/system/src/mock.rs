@@ -1,6 +1,8 @@
 //! A runtime with only the system pallet, for its tests.
 
-use crate::{self as system, BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass};
+use crate::{
+    self as system, BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass,
+};
 use codec::{Decode, Encode};
 use lattice_support::lattice_primitives::RuntimeVersion;
 use lattice_support::Weight;
@@ -65,7 +67,8 @@ pub(crate) type System = system::Pallet<Test>;
 pub(crate) fn new_test_ext(
     reader: impl Fn(&[u8]) -> Option<Vec<u8>> + 'static,
 ) -> lattice_support::lattice_io::TestExternalities {
-    let mut ext = lattice_support::lattice_io::TestExternalities::default().with_runtime_version_reader(reader);
+    let mut ext = lattice_support::lattice_io::TestExternalities::default()
+        .with_runtime_version_reader(reader);
     ext.execute_with(System::build_genesis);
     ext
 }

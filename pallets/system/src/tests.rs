@@ -29,9 +29,15 @@ fn ext() -> TestExternalities {
 fn remarks_need_a_signed_origin_and_may_emit_an_event() {
     ext().execute_with(|| {
         System::initialize(1, H256([0; 32]), Digest::default());
-        assert_eq!(dispatch(Call::remark { remark: vec![1] }, Origin::Root), Err(DispatchError::BadOrigin));
+        assert_eq!(
+            dispatch(Call::remark { remark: vec![1] }, Origin::Root),
+            Err(DispatchError::BadOrigin)
+        );
         assert_eq!(dispatch(Call::remark { remark: vec![1] }, Origin::Signed(alice())), Ok(()));
-        assert_eq!(dispatch(Call::remark_with_event { remark: b"x".to_vec() }, Origin::Signed(alice())), Ok(()));
+        assert_eq!(
+            dispatch(Call::remark_with_event { remark: b"x".to_vec() }, Origin::Signed(alice())),
+            Ok(())
+        );
         let hash = H256(lattice_io::hashing::blake2_256(b"x"));
         assert_last_event::<Test>(RuntimeEvent::System(Event::Remarked { sender: alice(), hash }));
     });
@@ -48,7 +54,10 @@ fn root_calls_refuse_other_origins_and_write_storage() {
             Call::kill_prefix { prefix: b"k".to_vec(), subkeys: 1 },
             Call::set_code_without_checks { code: b"x".to_vec() },
         ] {
-            assert_eq!(dispatch(call.clone(), Origin::Signed(alice())), Err(DispatchError::BadOrigin));
+            assert_eq!(
+                dispatch(call.clone(), Origin::Signed(alice())),
+                Err(DispatchError::BadOrigin)
+            );
             assert_eq!(dispatch(call, Origin::None), Err(DispatchError::BadOrigin));
         }
         assert_eq!(dispatch(Call::set_heap_pages { pages: 64 }, Origin::Root), Ok(()));
@@ -56,9 +65,15 @@ fn root_calls_refuse_other_origins_and_write_storage() {
         assert!(BlockDigest::get().logs.contains(&DigestItem::RuntimeEnvironmentUpdated));
         let items = vec![(b"k1".to_vec(), b"v".to_vec()), (b"k2".to_vec(), b"v".to_vec())];
         assert_eq!(dispatch(Call::set_storage { items }, Origin::Root), Ok(()));
-        assert_eq!(dispatch(Call::kill_storage { keys: vec![b"k1".to_vec()] }, Origin::Root), Ok(()));
+        assert_eq!(
+            dispatch(Call::kill_storage { keys: vec![b"k1".to_vec()] }, Origin::Root),
+            Ok(())
+        );
         assert!(!lattice_io::storage::exists(b"k1"));
-        assert_eq!(dispatch(Call::kill_prefix { prefix: b"k".to_vec(), subkeys: 10 }, Origin::Root), Ok(()));
+        assert_eq!(
+            dispatch(Call::kill_prefix { prefix: b"k".to_vec(), subkeys: 10 }, Origin::Root),
+            Ok(())
+        );
         assert!(!lattice_io::storage::exists(b"k2"));
     });
 }
@@ -68,12 +83,27 @@ fn set_code_checks_name_and_version() {
     ext().execute_with(|| {
         System::initialize(1, H256([0; 32]), Digest::default());
         let err = |e| Err(module_error(0, e));
-        assert_eq!(dispatch(Call::set_code { code: b"test:10".to_vec() }, Origin::Root), err(Error::SpecVersionNeedsToIncrease));
-        assert_eq!(dispatch(Call::set_code { code: b"test:9".to_vec() }, Origin::Root), err(Error::SpecVersionNeedsToIncrease));
-        assert_eq!(dispatch(Call::set_code { code: b"other:11".to_vec() }, Origin::Root), err(Error::InvalidSpecName));
-        assert_eq!(dispatch(Call::set_code { code: b"garbage".to_vec() }, Origin::Root), err(Error::FailedToExtractRuntimeVersion));
+        assert_eq!(
+            dispatch(Call::set_code { code: b"test:10".to_vec() }, Origin::Root),
+            err(Error::SpecVersionNeedsToIncrease)
+        );
+        assert_eq!(
+            dispatch(Call::set_code { code: b"test:9".to_vec() }, Origin::Root),
+            err(Error::SpecVersionNeedsToIncrease)
+        );
+        assert_eq!(
+            dispatch(Call::set_code { code: b"other:11".to_vec() }, Origin::Root),
+            err(Error::InvalidSpecName)
+        );
+        assert_eq!(
+            dispatch(Call::set_code { code: b"garbage".to_vec() }, Origin::Root),
+            err(Error::FailedToExtractRuntimeVersion)
+        );
         assert!(lattice_io::storage::get(b":code").is_none());
-        assert_eq!(dispatch(Call::set_code { code: b"test:11".to_vec() }, Origin::Signed(alice())), Err(DispatchError::BadOrigin));
+        assert_eq!(
+            dispatch(Call::set_code { code: b"test:11".to_vec() }, Origin::Signed(alice())),
+            Err(DispatchError::BadOrigin)
+        );
         assert_eq!(dispatch(Call::set_code { code: b"test:11".to_vec() }, Origin::Root), Ok(()));
         assert_eq!(lattice_io::storage::get(b":code"), Some(b"test:11".to_vec()));
         assert_last_event::<Test>(RuntimeEvent::System(Event::CodeUpdated));
@@ -91,7 +121,11 @@ fn blocks_assemble_events_keep_recent_hashes_and_compute_roots() {
             System::deposit_event(Event::CodeUpdated);
             System::note_finished_initialize();
             System::note_applied_extrinsic(vec![n as u8], &Ok(()), DispatchInfo::default());
-            System::note_applied_extrinsic(vec![0xff], &Err(DispatchError::BadOrigin), DispatchInfo::default());
+            System::note_applied_extrinsic(
+                vec![0xff],
+                &Err(DispatchError::BadOrigin),
+                DispatchInfo::default(),
+            );
             System::note_finished_extrinsics();
             let header = System::finalize();
             assert_eq!(header.number, n);
@@ -103,7 +137,10 @@ fn blocks_assemble_events_keep_recent_hashes_and_compute_roots() {
             assert_eq!(records.len(), 3);
             assert_eq!(records[0].phase, Phase::Initialization);
             assert_eq!(records[1].phase, Phase::ApplyExtrinsic(0));
-            assert!(matches!(records[2].event, RuntimeEvent::System(Event::ExtrinsicFailed { .. })));
+            assert!(matches!(
+                records[2].event,
+                RuntimeEvent::System(Event::ExtrinsicFailed { .. })
+            ));
             assert_eq!(EventBuffer::iter_keys().count(), 0, "the buffer is emptied");
             assert_eq!(ExtrinsicData::iter_keys().count(), 0);
             parent = header.hash();
@@ -140,7 +177,10 @@ fn providers_and_consumers_create_and_reap_accounts() {
 fn runtime_upgrades_are_noted_once() {
     ext().execute_with(|| {
         assert!(!System::note_runtime_upgrade(), "genesis recorded the running version");
-        LastRuntimeUpgrade::put(&LastRuntimeUpgradeInfo { spec_version: 9, spec_name: "test".into() });
+        LastRuntimeUpgrade::put(&LastRuntimeUpgradeInfo {
+            spec_version: 9,
+            spec_name: "test".into(),
+        });
         assert!(System::note_runtime_upgrade());
         assert!(!System::note_runtime_upgrade());
     });
@@ -149,7 +189,10 @@ fn runtime_upgrades_are_noted_once() {
 #[test]
 fn try_state_finds_accounts_without_providers() {
     ext().execute_with(|| {
-        Account::<Test>::insert(&alice(), &AccountInfo { nonce: 0, consumers: 0, providers: 0, sufficients: 0, data: 5 });
+        Account::<Test>::insert(
+            &alice(),
+            &AccountInfo { nonce: 0, consumers: 0, providers: 0, sufficients: 0, data: 5 },
+        );
         assert!(<Pallet<Test> as lattice_support::traits::Hooks>::try_state(0).is_err());
     });
 }

@@ -17,8 +17,7 @@ pub const AURA_ENGINE_ID: ConsensusEngineId = *b"aura";
 pub const GRANDPA_ENGINE_ID: ConsensusEngineId = *b"FRNK";
 
 /// One item of a header's digest. Variant indices are Substrate's.
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-#[scale_info(skip_type_params())]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
 pub enum DigestItem {
     /// Written by the block author before execution (Aura: the slot number).
     #[codec(index = 6)]
@@ -38,10 +37,58 @@ pub enum DigestItem {
 }
 
 /// The digest of a header: an ordered list of items.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode)]
 pub struct Digest {
     /// The items, in the order they were added.
     pub logs: Vec<DigestItem>,
+}
+
+impl TypeInfo for DigestItem {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        use scale_info::build::{Fields, Variants};
+        let engine_and_data = || {
+            Fields::unnamed()
+                .field(|f| f.ty::<ConsensusEngineId>().type_name("ConsensusEngineId"))
+                .field(|f| f.ty::<Vec<u8>>().type_name("Vec<u8>"))
+        };
+        scale_info::Type::builder()
+            .path(scale_info::Path::from_segments_unchecked([
+                "sp_runtime",
+                "generic",
+                "digest",
+                "DigestItem",
+            ]))
+            .variant(
+                Variants::new()
+                    .variant("PreRuntime", |v| v.index(6).fields(engine_and_data()))
+                    .variant("Consensus", |v| v.index(4).fields(engine_and_data()))
+                    .variant("Seal", |v| v.index(5).fields(engine_and_data()))
+                    .variant("Other", |v| {
+                        v.index(0).fields(
+                            Fields::unnamed().field(|f| f.ty::<Vec<u8>>().type_name("Vec<u8>")),
+                        )
+                    })
+                    .variant("RuntimeEnvironmentUpdated", |v| v.index(8)),
+            )
+    }
+}
+
+impl TypeInfo for Digest {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        scale_info::Type::builder()
+            .path(scale_info::Path::from_segments_unchecked([
+                "sp_runtime",
+                "generic",
+                "digest",
+                "Digest",
+            ]))
+            .composite(
+                scale_info::build::Fields::named()
+                    .field(|f| f.ty::<Vec<DigestItem>>().name("logs").type_name("Vec<DigestItem>")),
+            )
+    }
 }
 
 impl Digest {
@@ -109,7 +156,7 @@ impl Header {
 
 /// A block: a header and the encoded extrinsics, each kept opaque (as on the wire, an
 /// extrinsic is a length-prefixed byte string).
-#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode)]
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
 pub struct Block {
     /// The header.
     pub header: Header,
@@ -119,7 +166,7 @@ pub struct Block {
 
 /// One encoded extrinsic. Encodes exactly as the extrinsic itself (the extrinsic format
 /// starts with its compact length), so a `Vec<OpaqueExtrinsic>` is a block body.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, TypeInfo)]
 pub struct OpaqueExtrinsic(pub Vec<u8>);
 
 impl Encode for OpaqueExtrinsic {
@@ -137,9 +184,8 @@ impl Decode for OpaqueExtrinsic {
     }
 }
 
-/// The ordered trie root of `items` (keys are the compact-encoded indices), as Substrate
-/// computes extrinsics roots. `root_fn` computes the trie root of key-value pairs; the
-/// runtime passes the host's storage trie, the client `sp-trie`.
+/// The keys of an ordered trie of `count` items (the compact-encoded indices), as
+/// Substrate uses for extrinsics roots.
 pub fn ordered_trie_keys(count: usize) -> impl Iterator<Item = Vec<u8>> {
     (0..count as u32).map(|i| Compact(i).encode())
 }

@@ -4,6 +4,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use scale_info::TypeInfo;
 
 /// Identifies one kind of inherent data.
 pub type InherentIdentifier = [u8; 8];
@@ -12,7 +13,7 @@ pub type InherentIdentifier = [u8; 8];
 pub const TIMESTAMP_INHERENT: InherentIdentifier = *b"timstap0";
 
 /// Inherent data by identifier, each value SCALE-encoded.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
 pub struct InherentData {
     /// The entries.
     pub data: BTreeMap<InherentIdentifier, Vec<u8>>,
@@ -31,7 +32,7 @@ impl InherentData {
 }
 
 /// The answer of `BlockBuilder_check_inherents`.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
 pub struct CheckInherentsResult {
     /// No error at all.
     pub okay: bool,

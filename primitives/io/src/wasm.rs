@@ -167,7 +167,7 @@ pub(crate) fn panic_message(message: &str) {
 /// Allocates with alignment 1 from the global allocator, so the runtime can take the
 /// buffers over as `Vec<u8>`.
 #[no_mangle]
-pub extern "C" fn lattice_alloc(size: i32) -> i32 {
+extern "C" fn lattice_alloc(size: i32) -> i32 {
     let size = size as u32 as usize;
     if size == 0 {
         return 1;
