@@ -91,6 +91,14 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
         // can be generated yet, which the API expresses as `None`.
         "GrandpaApi_generate_key_ownership_proof" => Option::<Vec<u8>>::None.encode(),
         "GrandpaApi_submit_report_equivocation_unsigned_extrinsic" => Option::<()>::None.encode(),
+        "SessionKeys_generate_session_keys" => {
+            crate::session_keys::generate(decode::<Option<Vec<u8>>>(input)?.as_deref())
+                .encode()
+                .encode()
+        }
+        "SessionKeys_decode_session_keys" => {
+            crate::session_keys::decode_into_raw_public_keys(&decode::<Vec<u8>>(input)?).encode()
+        }
         "GenesisBuilder_build_state" => genesis::build_state(decode::<Vec<u8>>(input)?).encode(),
         "GenesisBuilder_get_preset" => {
             genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode()

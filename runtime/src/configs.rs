@@ -17,9 +17,10 @@ use pallet_system::{
 pub const SLOT_DURATION: u64 = 2_000;
 
 /// Most weight a block may carry: one second of reference computation, half a slot,
-/// leaving time to propagate and import the block.
+/// leaving time to propagate and import the block. Proof size is not limited: Lattice is
+/// a standalone chain, no relay chain validates its blocks from proofs.
 pub const MAXIMUM_BLOCK_WEIGHT: Weight =
-    Weight::from_parts(1_000 * WEIGHT_REF_TIME_PER_MILLIS, 5 * 1024 * 1024);
+    Weight::from_parts(1_000 * WEIGHT_REF_TIME_PER_MILLIS, u64::MAX);
 
 /// Share of a block normal transactions may use; the rest is for operational ones.
 const NORMAL_PERCENT: u64 = 75;

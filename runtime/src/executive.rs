@@ -201,6 +201,7 @@ pub fn finalize_block() -> Header {
 pub fn execute_block(block: Block) {
     let Block { header, extrinsics } = block;
     initialize_block(&header);
+    prefetch_signatures(&extrinsics);
     let mut signed_seen = false;
     for (i, xt) in extrinsics.into_iter().enumerate() {
         // With its length prefix, as `apply_extrinsic` takes it.
@@ -226,6 +227,35 @@ pub fn execute_block(block: Block) {
     }
     if computed.state_root != header.state_root {
         panic!("invalid block: state root mismatch");
+    }
+}
+
+/// Announces the sr25519 signatures of a block's transactions to the host, which may
+/// verify them in parallel batches ahead of `apply_extrinsic`'s one-by-one checks (those
+/// checks still decide). Extrinsics that do not decode or whose implicit data cannot be
+/// formed are left out: applying them fails anyway.
+fn prefetch_signatures(extrinsics: &[lattice_primitives::OpaqueExtrinsic]) {
+    let checks: Vec<([u8; 64], Vec<u8>, [u8; 32])> = extrinsics
+        .iter()
+        .filter_map(|xt| {
+            let xt = decode_extrinsic(&xt.encode()).ok()?;
+            let parts = xt.signature.as_ref()?;
+            let lattice_primitives::MultiSignature::Sr25519(sig) = parts.signature else {
+                return None;
+            };
+            let who = parts.address.account()?;
+            let implicit = extensions::implicit(&parts.extra).ok()?;
+            let payload = lattice_primitives::extrinsic::signing_payload(
+                &xt.function,
+                &parts.extra,
+                &implicit,
+                lattice_io::hashing::blake2_256,
+            );
+            Some((sig, payload, who.0))
+        })
+        .collect();
+    if !checks.is_empty() {
+        lattice_io::crypto::sr25519_verify_prefetch(&checks);
     }
 }
 

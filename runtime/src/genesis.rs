@@ -216,10 +216,13 @@ pub fn get_preset(id: Option<&str>) -> Option<Vec<u8>> {
     serde_json::to_vec(&config).ok()
 }
 
+/// `(name, sr25519 public, sr25519 //stash public, ed25519 public)`.
+pub type DevKey = (&'static str, [u8; 32], [u8; 32], [u8; 32]);
+
 /// The well-known development keys: `(name, sr25519 public, sr25519 //stash public,
 /// ed25519 public)` of `//Alice` ... `//Ferdie`. A native test derives them again from
 /// their seeds.
-pub const DEV_KEYS: [(&str, [u8; 32], [u8; 32], [u8; 32]); 6] = [
+pub const DEV_KEYS: [DevKey; 6] = [
     (
         "Alice",
         hex32("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"),

@@ -38,6 +38,7 @@ pub mod executive;
 pub mod extensions;
 pub mod genesis;
 pub mod metadata;
+pub mod session_keys;
 #[cfg(all(not(feature = "std"), target_arch = "wasm32"))]
 mod wasm;
 
@@ -181,23 +182,14 @@ pub enum RuntimeEvent {
     Utility(pallet_utility::Event),
 }
 
-macro_rules! event_from {
-    ($($variant:ident($ty:ty)),* $(,)?) => {
-        $(impl From<$ty> for RuntimeEvent {
-            fn from(e: $ty) -> Self {
-                Self::$variant(e)
-            }
-        })*
-    };
-}
-event_from!(
+lattice_support::impl_event_from!(RuntimeEvent {
     System(pallet_system::Event),
     Grandpa(pallet_grandpa::Event),
     Balances(pallet_balances::Event),
     TransactionPayment(pallet_transaction_payment::Event),
     Sudo(pallet_sudo::Event),
     Utility(pallet_utility::Event),
-);
+});
 
 /// Every pallet error of the runtime, tagged with its pallet's index. Used only in
 /// metadata V15 (`outer_enums`), so clients can decode `DispatchError::Module`.

@@ -289,6 +289,24 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
             "APIs for integrating the GRANDPA finality gadget into runtimes.",
         ),
         api(
+            "SessionKeys",
+            vec![
+                method(
+                    "generate_session_keys",
+                    vec![("seed", meta_type::<Option<Vec<u8>>>())],
+                    meta_type::<Vec<u8>>(),
+                    "Generate a set of session keys with optionally using the given seed.",
+                ),
+                method(
+                    "decode_session_keys",
+                    vec![("encoded", meta_type::<Vec<u8>>())],
+                    meta_type::<Option<Vec<(Vec<u8>, [u8; 4])>>>(),
+                    "Decode the given public session keys.",
+                ),
+            ],
+            "Session keys runtime api.",
+        ),
+        api(
             "GenesisBuilder",
             vec![
                 method(

@@ -68,6 +68,8 @@ exports!(
     GrandpaApi_current_set_id,
     GrandpaApi_generate_key_ownership_proof,
     GrandpaApi_submit_report_equivocation_unsigned_extrinsic,
+    SessionKeys_generate_session_keys,
+    SessionKeys_decode_session_keys,
     GenesisBuilder_build_state,
     GenesisBuilder_get_preset,
     GenesisBuilder_preset_names,

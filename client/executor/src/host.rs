@@ -54,6 +54,9 @@ pub(crate) const HOST_FUNCTIONS: &[(&str, &[Ty], &[Ty])] = {
         ("ext_misc_runtime_version_version_1", &[I64], &[I64]),
         ("ext_misc_panic_message_version_1", &[I64], &[]),
         ("ext_trie_blake2_256_ordered_root_version_1", &[I64, I32], &[]),
+        ("ext_crypto_sr25519_verify_prefetch_version_1", &[I64], &[]),
+        ("ext_crypto_sr25519_generate_version_1", &[I32, I64, I32], &[I32]),
+        ("ext_crypto_ed25519_generate_version_1", &[I32, I64, I32], &[I32]),
     ]
 };
 
@@ -325,6 +328,54 @@ pub(crate) fn linker(engine: &Engine) -> wasmtime::Result<Linker<HostState>> {
     }
     verify_fn!("ext_crypto_sr25519_verify_version_1", Scheme::Sr25519);
     verify_fn!("ext_crypto_ed25519_verify_version_1", Scheme::Ed25519);
+
+    l.func_wrap(
+        m,
+        "ext_crypto_sr25519_verify_prefetch_version_1",
+        |mut c: Ctx<'_>, checks: i64| -> HostResult<()> {
+            let f = "ext_crypto_sr25519_verify_prefetch_version_1";
+            let checks = with_slice(&mut c, f, checks, |mut encoded, _| {
+                // Decoding a borrowed slice allocates no more than the slice holds.
+                <Vec<([u8; 64], Vec<u8>, [u8; 32])> as codec::DecodeAll>::decode_all(&mut encoded)
+            })?
+            .map_err(|source| wasmtime::Error::new(Error::Decode { function: f, source }))?;
+            c.data().exec.signatures.prefetch_sr25519(&checks);
+            Ok(())
+        },
+    )?;
+    macro_rules! generate_fn {
+        ($name:literal, $scheme:expr) => {
+            l.func_wrap(
+                m,
+                $name,
+                |mut c: Ctx<'_>, key_type: i32, seed: i64, out: i32| -> HostResult<i32> {
+                    let memory = memory(&mut c)?;
+                    let data = memory.data(&c);
+                    let key_type = fixed::<4>(data, $name, key_type)?;
+                    // `Err` for a seed that is not UTF-8: no key, as for a bad seed.
+                    let seed: Result<Option<String>, ()> = if seed == lattice_io::abi::NONE {
+                        Ok(None)
+                    } else {
+                        let bytes = &data[packed_range($name, seed, data.len())?];
+                        String::from_utf8(bytes.to_vec()).map(Some).map_err(drop)
+                    };
+                    let public = seed.ok().and_then(|seed| {
+                        let keystore = c.data_mut().ext().keystore()?;
+                        keystore.generate($scheme, key_type, seed.as_deref())
+                    });
+                    match public {
+                        Some(public) => {
+                            write_fixed(&mut c, $name, out, &public)?;
+                            Ok(1)
+                        }
+                        None => Ok(0),
+                    }
+                },
+            )?;
+        };
+    }
+    generate_fn!("ext_crypto_sr25519_generate_version_1", lattice_io::KeyScheme::Sr25519);
+    generate_fn!("ext_crypto_ed25519_generate_version_1", lattice_io::KeyScheme::Ed25519);
 
     l.func_wrap(
         m,

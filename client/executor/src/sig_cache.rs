@@ -18,7 +18,7 @@ pub(crate) enum Scheme {
     Ed25519,
 }
 
-#[derive(PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     scheme: Scheme,
     sig: [u8; 64],
@@ -78,8 +78,89 @@ impl SignatureCache {
         valid
     }
 
+    /// Verifies `checks` (signature, message, public key) ahead of their `verify` calls
+    /// and remembers the valid ones: the checks not yet cached are split over up to
+    /// [`PREFETCH_THREADS`] threads, each verifying its share as one schnorrkel batch
+    /// (a multi-scalar multiplication, cheaper per signature than one by one) and one by
+    /// one only when its batch fails. Returns nothing: whether a signature is valid is
+    /// still answered by `verify`, so this cannot change any result.
+    pub(crate) fn prefetch_sr25519(&self, checks: &[([u8; 64], Vec<u8>, [u8; 32])]) {
+        let Some(verified) = &self.verified else {
+            return;
+        };
+        let keyed: Vec<(Key, &[u8])> = checks
+            .iter()
+            .map(|(sig, msg, public)| {
+                let key = Key {
+                    scheme: Scheme::Sr25519,
+                    sig: *sig,
+                    msg_hash: sp_crypto_hashing::blake2_256(msg),
+                    public: *public,
+                };
+                (key, msg.as_slice())
+            })
+            .collect();
+        let todo: Vec<&(Key, &[u8])> = {
+            let cache = verified.lock();
+            keyed.iter().filter(|(key, _)| cache.peek(key).is_none()).collect()
+        };
+        if todo.is_empty() {
+            return;
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, PREFETCH_THREADS)
+            .min(todo.len().div_ceil(MIN_BATCH).max(1));
+        let chunk = todo.len().div_ceil(threads);
+        let valid: Vec<&Key> = std::thread::scope(|scope| {
+            let workers: Vec<_> = todo
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || verify_sr25519_batch(part)))
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        });
+        let mut cache = verified.lock();
+        for key in valid {
+            cache.insert(key.clone(), ());
+        }
+    }
+
     /// `(hits, misses)` so far.
     pub(crate) fn counts(&self) -> (u64, u64) {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 }
+
+/// Most threads one prefetch uses.
+pub(crate) const PREFETCH_THREADS: usize = 4;
+
+/// Fewest checks worth a thread of their own.
+const MIN_BATCH: usize = 64;
+
+/// The keys of the valid signatures among `checks`: one batch verification, and one by
+/// one only when the batch fails (some signature in it is invalid).
+fn verify_sr25519_batch<'a>(checks: &[&'a (Key, &[u8])]) -> Vec<&'a Key> {
+    use schnorrkel::{signing_context, PublicKey, Signature};
+    let parsed: Option<Vec<(Signature, PublicKey)>> = checks
+        .iter()
+        .map(|(key, _)| {
+            Some((Signature::from_bytes(&key.sig).ok()?, PublicKey::from_bytes(&key.public).ok()?))
+        })
+        .collect();
+    if let Some(parsed) = parsed {
+        let context = signing_context(SIGNING_CONTEXT);
+        let transcripts = checks.iter().map(|(_, msg)| context.bytes(msg));
+        let (signatures, publics): (Vec<_>, Vec<_>) = parsed.into_iter().unzip();
+        if schnorrkel::verify_batch(transcripts, &signatures, &publics, false).is_ok() {
+            return checks.iter().map(|(key, _)| key).collect();
+        }
+    }
+    checks
+        .iter()
+        .filter(|(key, msg)| lattice_io::native::sr25519_verify(&key.sig, msg, &key.public))
+        .map(|(key, _)| key)
+        .collect()
+}
+
+/// The signing context of Substrate's sr25519 keys.
+const SIGNING_CONTEXT: &[u8] = b"substrate";

@@ -1,7 +1,7 @@
 //! The externalities a runtime call executes against: overlay over backend.
 
 use crate::{Backend, OverlayedChanges, Result};
-use lattice_io::{ClearPrefixOutcome, Externalities, NoOpenTransaction, StorageError};
+use lattice_io::{ClearPrefixOutcome, Externalities, Keystore, NoOpenTransaction, StorageError};
 
 /// [`Externalities`] over the pending changes of a block and the state of its parent.
 ///
@@ -11,12 +11,20 @@ use lattice_io::{ClearPrefixOutcome, Externalities, NoOpenTransaction, StorageEr
 pub struct Ext<'a, B: Backend + ?Sized> {
     overlay: &'a mut OverlayedChanges,
     backend: &'a B,
+    keystore: Option<&'a dyn Keystore>,
 }
 
 impl<'a, B: Backend + ?Sized> Ext<'a, B> {
     /// Externalities writing to `overlay` on top of `backend`.
     pub fn new(overlay: &'a mut OverlayedChanges, backend: &'a B) -> Self {
-        Self { overlay, backend }
+        Self { overlay, backend, keystore: None }
+    }
+
+    /// Lets the calls create keys in `keystore` (for `SessionKeys` calls; never for block
+    /// execution).
+    pub fn with_keystore(mut self, keystore: &'a dyn Keystore) -> Self {
+        self.keystore = Some(keystore);
+        self
     }
 
     /// The overlay the calls write to.
@@ -129,5 +137,9 @@ impl<B: Backend + ?Sized> Externalities for Ext<'_, B> {
 
     fn rollback_transaction(&mut self) -> Result<(), NoOpenTransaction> {
         self.overlay.rollback_transaction()
+    }
+
+    fn keystore(&mut self) -> Option<&dyn Keystore> {
+        self.keystore
     }
 }

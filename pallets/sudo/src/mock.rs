@@ -5,14 +5,10 @@ use crate as pallet_sudo;
 use codec::{Decode, Encode};
 use lattice_support::dispatch::{DispatchInfo, Dispatchable, GetDispatchInfo, Origin};
 use lattice_support::lattice_io::TestExternalities;
-use lattice_support::lattice_primitives::{Digest, RuntimeVersion, H256};
+use lattice_support::lattice_primitives::{Digest, H256};
 use lattice_support::traits::Hooks;
-use lattice_support::{AccountId32, BlockNumber, DispatchResult, Weight};
-use pallet_system::{
-    BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass,
-};
+use lattice_support::{AccountId32, BlockNumber, DispatchResult};
 use scale_info::TypeInfo;
-use std::borrow::Cow;
 
 /// The test runtime.
 pub(crate) struct Test;
@@ -60,57 +56,9 @@ pub(crate) enum RuntimeEvent {
     Sudo(crate::Event),
 }
 
-impl From<pallet_system::Event> for RuntimeEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        Self::System(e)
-    }
-}
+lattice_support::impl_event_from!(RuntimeEvent { System(pallet_system::Event), Sudo(crate::Event) });
 
-impl From<crate::Event> for RuntimeEvent {
-    fn from(e: crate::Event) -> Self {
-        Self::Sudo(e)
-    }
-}
-
-const NO_LIMITS: WeightsPerClass = WeightsPerClass {
-    base_extrinsic: Weight::ZERO,
-    max_extrinsic: None,
-    max_total: None,
-    reserved: None,
-};
-
-impl pallet_system::Config for Test {
-    const PALLET_INDEX: u8 = 0;
-    type RuntimeEvent = RuntimeEvent;
-    type AccountData = ();
-    const BLOCK_HASH_COUNT: BlockNumber = 250;
-    const SS58_PREFIX: u16 = 42;
-    const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
-        base_block: Weight::ZERO,
-        max_block: Weight::from_parts(u64::MAX, u64::MAX),
-        per_class: PerDispatchClass {
-            normal: NO_LIMITS,
-            operational: NO_LIMITS,
-            mandatory: NO_LIMITS,
-        },
-    };
-    const BLOCK_LENGTH: BlockLength = BlockLength {
-        max: PerDispatchClass { normal: u32::MAX, operational: u32::MAX, mandatory: u32::MAX },
-    };
-    const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 10, write: 100 };
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: Cow::Borrowed("test"),
-            impl_name: Cow::Borrowed("test"),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: Cow::Borrowed(&[]),
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-}
+pallet_system::impl_test_config!(Test, RuntimeEvent, ());
 
 /// The sudo pallet's index in the test runtime.
 pub(crate) const SUDO_INDEX: u8 = 6;

@@ -22,7 +22,8 @@
 //! and builds metadata V14/V15 from the pallets' declarations.
 //!
 //! Everything is plain Rust: the only macros are [`storage_prefix!`] (compile-time key
-//! prefixes) and [`ensure!`].
+//! prefixes), [`ensure!`], [`log!`] and [`impl_event_from!`] (a runtime's event `From`
+//! impls).
 //!
 //! ## Example: a complete pallet
 //!
@@ -162,6 +163,44 @@ macro_rules! log {
             $target,
             &$crate::__private::format!($($arg)+),
         )
+    };
+}
+
+/// Implements `From<PalletEvent> for RuntimeEvent` for each listed variant, so a
+/// pallet's `T::RuntimeEvent::from(event)` wraps its event: one line per pallet instead
+/// of a five-line impl, in a runtime and in every test mock.
+///
+/// ```
+/// #[derive(Debug, PartialEq)]
+/// enum SystemEvent {
+///     Remarked,
+/// }
+/// #[derive(Debug, PartialEq)]
+/// enum SudoEvent {
+///     KeyChanged,
+/// }
+///
+/// #[derive(Debug, PartialEq)]
+/// enum RuntimeEvent {
+///     System(SystemEvent),
+///     Sudo(SudoEvent),
+/// }
+///
+/// lattice_support::impl_event_from!(RuntimeEvent { System(SystemEvent), Sudo(SudoEvent) });
+///
+/// assert_eq!(RuntimeEvent::from(SystemEvent::Remarked), RuntimeEvent::System(SystemEvent::Remarked));
+/// assert_eq!(RuntimeEvent::from(SudoEvent::KeyChanged), RuntimeEvent::Sudo(SudoEvent::KeyChanged));
+/// ```
+#[macro_export]
+macro_rules! impl_event_from {
+    ($runtime_event:ty { $($variant:ident($event:ty)),* $(,)? }) => {
+        $(
+            impl ::core::convert::From<$event> for $runtime_event {
+                fn from(event: $event) -> Self {
+                    Self::$variant(event)
+                }
+            }
+        )*
     };
 }
 

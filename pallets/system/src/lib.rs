@@ -26,6 +26,12 @@
 //! pallet_system::Pallet::<Runtime>::deposit_event(RuntimeEvent::System(Event::CodeUpdated));
 //! let header = pallet_system::Pallet::<Runtime>::finalize();
 //! ```
+//!
+//! ## Feature flags
+//!
+//! - `std` (default): native build; off when building the Wasm runtime.
+//! - `test-utils`: `test_utils` and `impl_test_config!`, the system configuration
+//!   of the pallets' test runtimes (enable it in a pallet's `[dev-dependencies]`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -35,6 +41,8 @@ mod dispatch;
 mod limits;
 #[cfg(test)]
 mod mock;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
 #[cfg(test)]
 mod tests;
 
@@ -523,18 +531,20 @@ impl<T: Config> Pallet<T> {
 
     /// Deposits an event with topics (indexed in `EventTopics`).
     pub fn deposit_event_indexed(topics: &[H256], event: T::RuntimeEvent) {
-        // Genesis has no block to report events in (as in Substrate).
-        if Number::get() == 0 {
+        // Outside block execution (genesis) there is no block to report events in, as in
+        // Substrate; the phase is set for exactly the duration of a block.
+        let Some(phase) = ExecutionPhase::get() else {
             return;
-        }
-        let phase = ExecutionPhase::get().unwrap_or(Phase::Initialization);
+        };
         let index = EventCount::get();
         let record = EventRecord { phase, event, topics: topics.to_vec() };
         EventBuffer::insert(&index, &record.encode());
         EventCount::put(&(index + 1));
-        let number = Number::get();
-        for topic in topics {
-            EventTopics::mutate(topic, |list| list.push((number, index)));
+        if !topics.is_empty() {
+            let number = Number::get();
+            for topic in topics {
+                EventTopics::mutate(topic, |list| list.push((number, index)));
+            }
         }
     }
 

@@ -15,11 +15,7 @@ pub(crate) enum RuntimeEvent {
     System(system::Event),
 }
 
-impl From<system::Event> for RuntimeEvent {
-    fn from(e: system::Event) -> Self {
-        Self::System(e)
-    }
-}
+lattice_support::impl_event_from!(RuntimeEvent { System(system::Event) });
 
 const CLASS: WeightsPerClass = WeightsPerClass {
     base_extrinsic: Weight::from_parts(1_000, 0),
@@ -29,36 +25,25 @@ const CLASS: WeightsPerClass = WeightsPerClass {
 };
 
 pub(crate) fn version() -> RuntimeVersion {
-    RuntimeVersion {
-        spec_name: "test".into(),
-        impl_name: "test".into(),
-        authoring_version: 1,
-        spec_version: 10,
-        impl_version: 1,
-        apis: Default::default(),
-        transaction_version: 1,
-        system_version: 1,
-    }
+    RuntimeVersion { spec_version: 10, ..crate::test_utils::version() }
 }
 
-impl system::Config for Test {
-    const PALLET_INDEX: u8 = 0;
-    type RuntimeEvent = RuntimeEvent;
-    type AccountData = u64;
-    const BLOCK_HASH_COUNT: u32 = 4;
-    const SS58_PREFIX: u16 = 42;
-    const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
+crate::impl_test_config!(
+    Test,
+    RuntimeEvent,
+    u64,
+    block_hash_count: 4,
+    block_weights: BlockWeights {
         base_block: Weight::ZERO,
         max_block: Weight::from_parts(1_000_000_000, 0),
         per_class: PerDispatchClass { normal: CLASS, operational: CLASS, mandatory: CLASS },
-    };
-    const BLOCK_LENGTH: BlockLength =
-        BlockLength { max: PerDispatchClass { normal: 1024, operational: 1024, mandatory: 1024 } };
-    const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 1, write: 2 };
-    fn version() -> RuntimeVersion {
-        version()
-    }
-}
+    },
+    block_length: BlockLength {
+        max: PerDispatchClass { normal: 1024, operational: 1024, mandatory: 1024 },
+    },
+    db_weight: RuntimeDbWeight { read: 1, write: 2 },
+    version: version(),
+);
 
 pub(crate) type System = system::Pallet<Test>;
 

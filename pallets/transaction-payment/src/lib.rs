@@ -121,11 +121,17 @@ pub trait Config: pallet_system::Config<RuntimeEvent: From<Event>> {
 
 storage_prefix!(pub struct NextFeeMultiplierPrefix = PALLET, "NextFeeMultiplier";);
 storage_prefix!(pub struct StorageVersionPrefix = PALLET, "StorageVersion";);
+storage_prefix!(pub struct BlockFeesPrefix = PALLET, "BlockFees";);
 
 /// The multiplier of the weight fee for the next block; 1.0 when unset.
 pub type NextFeeMultiplier = StorageValue<NextFeeMultiplierPrefix, Multiplier, ValueQuery>;
 /// The version of the pallet's storage layout ([`STORAGE_VERSION`]).
 pub type StorageVersion = StorageValue<StorageVersionPrefix, u8, ValueQuery>;
+/// Fees (tips included) paid in the current block so far, out of every account and out of
+/// the issuance until `on_finalize` pays them to the author and the treasury. Paying once
+/// per block instead of once per transaction saves two deposits (and their events) per
+/// transaction.
+pub type BlockFees = StorageValue<BlockFeesPrefix, Balance, ValueQuery>;
 
 /// Events of the transaction-payment pallet. Variant indices are Substrate's.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
@@ -148,6 +154,7 @@ pub struct Pallet<T>(PhantomData<T>);
 
 impl<T: Config> Hooks for Pallet<T> {
     fn on_finalize(_n: BlockNumber) {
+        Self::pay_out(BlockFees::take());
         NextFeeMultiplier::put(&Self::next_multiplier(NextFeeMultiplier::get()));
     }
 
@@ -275,11 +282,11 @@ impl<T: Config> Pallet<T> {
             .map_err(|_| InvalidTransaction::Payment)
     }
 
-    /// Settles a fee after dispatch: refunds `withdrawn - actual_fee` to `who`, pays
-    /// `AUTHOR_SHARE_PERCENT` of the rest to the block author (everything to the
-    /// treasury when there is no author) and the remainder to `TREASURY_ACCOUNT`, then
-    /// emits `TransactionFeePaid`. `actual_fee` includes `tip` and is capped at
-    /// `withdrawn`.
+    /// Settles a fee after dispatch: refunds `withdrawn - actual_fee` to `who` and adds
+    /// the rest to the block's fees ([`BlockFees`]), then emits `TransactionFeePaid`. At
+    /// the end of the block `AUTHOR_SHARE_PERCENT` of the block's fees go to the block
+    /// author (everything to the treasury when there is no author) and the remainder to
+    /// `TREASURY_ACCOUNT`. `actual_fee` includes `tip` and is capped at `withdrawn`.
     ///
     /// The total issuance ends where it was before [`Pallet::withdraw_fee`]: a refund the
     /// account cannot take (its own call reaped it) goes with the fee, and an author
@@ -301,8 +308,16 @@ impl<T: Config> Pallet<T> {
         });
     }
 
-    /// Pays `amount` to the author and the treasury (see [`Pallet::settle_fee`]).
+    /// Adds `amount` to the block's fees, paid out at the end of the block.
     fn distribute(amount: Balance) {
+        if amount > 0 {
+            BlockFees::mutate(|fees| *fees = fees.saturating_add(amount));
+        }
+    }
+
+    /// Pays the block's fees `amount` to the author and the treasury (see
+    /// [`Pallet::settle_fee`]).
+    fn pay_out(amount: Balance) {
         if amount == 0 {
             return;
         }
@@ -393,6 +408,10 @@ impl<T: Config> Pallet<T> {
                     "The multiplier of the weight fee of the next block.",
                 ]),
                 StorageVersion::metadata(&["The version of the pallet's storage layout."]),
+                BlockFees::metadata(&[
+                    "Fees paid in the current block, paid out to the author and the treasury \
+                     at its end.",
+                ]),
             ])
             .constants([constant(
                 "OperationalFeeMultiplier",

@@ -2,16 +2,15 @@
 //! `TransactionPayment` (index 6), and a block author set per test.
 
 use crate::{Config, Multiplier};
-use alloc::borrow::Cow;
 use codec::{Decode, Encode};
 use core::cell::Cell;
 use lattice_support::lattice_io::TestExternalities;
-use lattice_support::lattice_primitives::{Digest, RuntimeVersion};
+use lattice_support::lattice_primitives::Digest;
 use lattice_support::traits::{FindAuthor, Hooks};
-use lattice_support::{AccountId32, Balance, BlockNumber, Weight, H256};
+use lattice_support::{AccountId32, Balance, BlockNumber, H256};
 use pallet_balances::AccountData;
-use pallet_system::{
-    BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass,
+use pallet_system::test_utils::{
+    REALISTIC_BLOCK_LENGTH, REALISTIC_BLOCK_WEIGHTS, REALISTIC_DB_WEIGHT,
 };
 use scale_info::TypeInfo;
 
@@ -29,65 +28,16 @@ pub(crate) enum RuntimeEvent {
     TransactionPayment(crate::Event),
 }
 
-impl From<pallet_system::Event> for RuntimeEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        Self::System(e)
-    }
-}
+lattice_support::impl_event_from!(RuntimeEvent { System(pallet_system::Event), Balances(pallet_balances::Event), TransactionPayment(crate::Event) });
 
-impl From<pallet_balances::Event> for RuntimeEvent {
-    fn from(e: pallet_balances::Event) -> Self {
-        Self::Balances(e)
-    }
-}
-
-impl From<crate::Event> for RuntimeEvent {
-    fn from(e: crate::Event) -> Self {
-        Self::TransactionPayment(e)
-    }
-}
-
-const fn class(max_total: u64) -> WeightsPerClass {
-    WeightsPerClass {
-        base_extrinsic: Weight::from_parts(100_000_000, 0),
-        max_extrinsic: None,
-        max_total: Some(Weight::from_parts(max_total, u64::MAX)),
-        reserved: None,
-    }
-}
-
-impl pallet_system::Config for Test {
-    const PALLET_INDEX: u8 = 0;
-    type RuntimeEvent = RuntimeEvent;
-    type AccountData = AccountData;
-    const BLOCK_HASH_COUNT: BlockNumber = 250;
-    const SS58_PREFIX: u16 = 42;
-    const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
-        base_block: Weight::from_parts(5_000_000_000, 0),
-        max_block: Weight::from_parts(2_000_000_000_000, u64::MAX),
-        per_class: PerDispatchClass {
-            normal: class(1_500_000_000_000),
-            operational: class(1_750_000_000_000),
-            mandatory: class(2_000_000_000_000),
-        },
-    };
-    const BLOCK_LENGTH: BlockLength = BlockLength {
-        max: PerDispatchClass { normal: 3_932_160, operational: 5_242_880, mandatory: 5_242_880 },
-    };
-    const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 25_000_000, write: 100_000_000 };
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: Cow::Borrowed("test"),
-            impl_name: Cow::Borrowed("test"),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: Cow::Borrowed(&[]),
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-}
+pallet_system::impl_test_config!(
+    Test,
+    RuntimeEvent,
+    AccountData,
+    block_weights: REALISTIC_BLOCK_WEIGHTS,
+    block_length: REALISTIC_BLOCK_LENGTH,
+    db_weight: REALISTIC_DB_WEIGHT,
+);
 
 impl pallet_balances::Config for Test {
     const PALLET_INDEX: u8 = 5;

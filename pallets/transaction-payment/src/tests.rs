@@ -155,8 +155,14 @@ fn a_fee_round_refunds_and_pays_author_and_treasury() {
         let issuance = Balances::total_issuance();
         let withdrawn = pay(&ALICE, 75_000_000, 7);
         assert_eq!(withdrawn, 2_182);
-        // 2182 withdrawn, 100 refunded: 2082 paid, 90% (rounded down) to the author.
+        // 2182 withdrawn, 100 refunded: 2082 paid into the block's fees...
         assert_eq!(Balances::free_balance(&ALICE), 100_000 - 2_082);
+        assert_eq!(crate::BlockFees::get(), 2_082);
+        assert_eq!(Balances::free_balance(&BOB), 2_000);
+        assert_eq!(Balances::total_issuance(), issuance - 2_082);
+        // ... and at the end of the block 90% (rounded down) to the author.
+        TransactionPayment::on_finalize(1);
+        assert_eq!(crate::BlockFees::get(), 0);
         assert_eq!(Balances::free_balance(&BOB), 2_000 + 1_873);
         assert_eq!(Balances::free_balance(&TREASURY), 100 + 209);
         assert_eq!(Balances::total_issuance(), issuance);
@@ -165,9 +171,9 @@ fn a_fee_round_refunds_and_pays_author_and_treasury() {
             vec![
                 balances_event(pallet_balances::Event::Withdraw { who: ALICE, amount: 2_182 }),
                 balances_event(pallet_balances::Event::Deposit { who: ALICE, amount: 100 }),
+                Event::TransactionFeePaid { who: ALICE, actual_fee: 2_082, tip: 7 }.into(),
                 balances_event(pallet_balances::Event::Deposit { who: BOB, amount: 1_873 }),
                 balances_event(pallet_balances::Event::Deposit { who: TREASURY, amount: 209 }),
-                Event::TransactionFeePaid { who: ALICE, actual_fee: 2_082, tip: 7 }.into(),
             ]
         );
     });
@@ -179,13 +185,14 @@ fn without_an_author_the_treasury_takes_everything() {
         set_author(None);
         let issuance = Balances::total_issuance();
         pay(&ALICE, 175_000_000, 0);
+        pallet_system::assert_last_event::<Test>(
+            Event::TransactionFeePaid { who: ALICE, actual_fee: 2_175, tip: 0 }.into(),
+        );
+        TransactionPayment::on_finalize(1);
         assert_eq!(Balances::free_balance(&ALICE), 100_000 - 2_175);
         assert_eq!(Balances::free_balance(&BOB), 2_000);
         assert_eq!(Balances::free_balance(&TREASURY), 100 + 2_175);
         assert_eq!(Balances::total_issuance(), issuance);
-        pallet_system::assert_last_event::<Test>(
-            Event::TransactionFeePaid { who: ALICE, actual_fee: 2_175, tip: 0 }.into(),
-        );
     });
 }
 
@@ -197,11 +204,14 @@ fn an_author_share_below_the_ed_goes_to_the_treasury() {
         // A fee of 10: the author's 9 cannot create CHARLIE's account.
         assert_eq!(TransactionPayment::withdraw_fee(&ALICE, 10), Ok(()));
         TransactionPayment::settle_fee(&ALICE, 10, 10, 0);
+        TransactionPayment::on_finalize(1);
         assert!(!System::account_exists(&CHARLIE));
         assert_eq!(Balances::free_balance(&TREASURY), 110);
         // A larger fee creates it.
-        pay(&ALICE, 175_000_000, 0);
-        assert_eq!(Balances::free_balance(&CHARLIE), 2_175 * 9 / 10);
+        // (The first `on_finalize` moved the multiplier: take the fee actually paid.)
+        let fee = pay(&ALICE, 175_000_000, 0);
+        TransactionPayment::on_finalize(1);
+        assert_eq!(Balances::free_balance(&CHARLIE), fee * 9 / 10);
         assert_eq!(Balances::total_issuance(), issuance);
     });
 }
@@ -215,6 +225,7 @@ fn a_reaped_payer_gets_no_refund() {
         let all = Balances::free_balance(&ALICE);
         assert_eq!(Balances::transfer(&ALICE, &CHARLIE, all, Existence::AllowDeath), Ok(()));
         TransactionPayment::settle_fee(&ALICE, 2_182, 2_082, 0);
+        TransactionPayment::on_finalize(1);
         assert!(!System::account_exists(&ALICE));
         // The unrefunded 100 is shared like the fee.
         assert_eq!(Balances::free_balance(&BOB), 2_000 + 1_963);
@@ -229,11 +240,12 @@ fn settle_never_charges_more_than_withdrawn() {
         let issuance = Balances::total_issuance();
         assert_eq!(TransactionPayment::withdraw_fee(&ALICE, 1_000), Ok(()));
         TransactionPayment::settle_fee(&ALICE, 1_000, 5_000, 0);
-        assert_eq!(Balances::free_balance(&ALICE), 99_000);
-        assert_eq!(Balances::total_issuance(), issuance);
         pallet_system::assert_last_event::<Test>(
             Event::TransactionFeePaid { who: ALICE, actual_fee: 1_000, tip: 0 }.into(),
         );
+        TransactionPayment::on_finalize(1);
+        assert_eq!(Balances::free_balance(&ALICE), 99_000);
+        assert_eq!(Balances::total_issuance(), issuance);
     });
 }
 
@@ -433,7 +445,11 @@ fn formats_match_substrate() {
     let storage: Vec<_> = meta.storage.iter().map(|s| (s.name, s.default.clone())).collect();
     assert_eq!(
         storage,
-        [("NextFeeMultiplier", Multiplier::ONE.encode()), ("StorageVersion", vec![0])]
+        [
+            ("NextFeeMultiplier", Multiplier::ONE.encode()),
+            ("StorageVersion", vec![0]),
+            ("BlockFees", 0u128.encode()),
+        ]
     );
     let constants: Vec<_> = meta.constants.iter().map(|c| (c.name, c.value.clone())).collect();
     assert_eq!(constants, [("OperationalFeeMultiplier", vec![5])]);

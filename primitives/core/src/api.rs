@@ -25,6 +25,8 @@
 //! | `AuraApi_authorities` | `()` | `Vec<[u8; 32]>` (sr25519) |
 //! | `GrandpaApi_grandpa_authorities` | `()` | `Vec<([u8; 32], u64)>` (ed25519, weight) |
 //! | `GrandpaApi_current_set_id` | `()` | `u64` |
+//! | `SessionKeys_generate_session_keys` | `Option<Vec<u8>>` (seed) | `Vec<u8>` (encoded keys) |
+//! | `SessionKeys_decode_session_keys` | `Vec<u8>` | `Option<Vec<(Vec<u8>, [u8; 4])>>` |
 //! | `GenesisBuilder_build_state` | `Vec<u8>` (JSON) | `Result<(), String>` |
 //! | `GenesisBuilder_get_preset` | `Option<String>` | `Option<Vec<u8>>` (JSON) |
 //! | `GenesisBuilder_preset_names` | `()` | `Vec<String>` |
@@ -39,6 +41,7 @@ pub const RUNTIME_APIS: &[(&str, u32)] = &[
     ("TransactionPaymentApi", 4),
     ("AuraApi", 1),
     ("GrandpaApi", 3),
+    ("SessionKeys", 1),
     ("GenesisBuilder", 1),
 ];
 
@@ -80,6 +83,10 @@ pub mod methods {
     pub const GRANDPA_AUTHORITIES: &str = "GrandpaApi_grandpa_authorities";
     /// `GrandpaApi_current_set_id`.
     pub const GRANDPA_CURRENT_SET_ID: &str = "GrandpaApi_current_set_id";
+    /// `SessionKeys_generate_session_keys`.
+    pub const GENERATE_SESSION_KEYS: &str = "SessionKeys_generate_session_keys";
+    /// `SessionKeys_decode_session_keys`.
+    pub const DECODE_SESSION_KEYS: &str = "SessionKeys_decode_session_keys";
     /// `GenesisBuilder_build_state`.
     pub const GENESIS_BUILD_STATE: &str = "GenesisBuilder_build_state";
     /// `GenesisBuilder_get_preset`.

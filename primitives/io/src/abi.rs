@@ -37,6 +37,9 @@
 //! | `ext_hashing_{blake2_128,blake2_256,twox_64,twox_128,twox_256,keccak_256}_version_1` | `(data: i64, out: i32)` | writes 16, 32, 8, 16, 32, 32 bytes |
 //! | `ext_crypto_sr25519_verify_version_1` | `(sig: i32, msg: i64, public: i32) -> i32` | sig 64 bytes, public 32 bytes; 1 if valid |
 //! | `ext_crypto_ed25519_verify_version_1` | `(sig: i32, msg: i64, public: i32) -> i32` | as above |
+//! | `ext_crypto_sr25519_verify_prefetch_version_1` | `(checks: i64)` | SCALE `Vec<([u8; 64], Vec<u8>, [u8; 32])>` of (signature, message, public) that will be verified; a hint with no result |
+//! | `ext_crypto_sr25519_generate_version_1` | `(key_type: i32, seed: i64, out: i32) -> i32` | key type 4 bytes; seed a UTF-8 secret URI or `NONE` (random); writes the 32-byte public key; 1 on success, 0 when there is no keystore or the seed is invalid |
+//! | `ext_crypto_ed25519_generate_version_1` | `(key_type: i32, seed: i64, out: i32) -> i32` | as above, ed25519 |
 //! | `ext_logging_log_version_1` | `(level: i32, target: i64, message: i64)` | level as [`crate::logging::Level`] |
 //! | `ext_misc_runtime_version_version_1` | `(code: i64) -> i64` | encoded `RuntimeVersion`, or `NONE` |
 //! | `ext_misc_panic_message_version_1` | `(message: i64)` | the runtime's panic text, before it traps |

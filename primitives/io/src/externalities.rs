@@ -93,6 +93,38 @@ pub trait Externalities {
         let _ = code;
         None
     }
+
+    /// The node's keystore, when this call may create keys (`SessionKeys` API calls from
+    /// `author_rotateKeys`); `None` during block execution.
+    fn keystore(&mut self) -> Option<&dyn Keystore> {
+        None
+    }
+}
+
+/// Four bytes naming what a key is for (`*b"aura"`, `*b"gran"`).
+pub type KeyTypeId = [u8; 4];
+
+/// A signature scheme of keys the keystore can create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyScheme {
+    /// Schnorr over Ristretto25519 (Aura, accounts).
+    Sr25519,
+    /// Ed25519 (GRANDPA).
+    Ed25519,
+}
+
+/// The node's store of secret keys, as runtime code may use it: create a key and learn
+/// its public part. Secret keys never cross into the runtime.
+pub trait Keystore {
+    /// Creates a `scheme` key for `key_type` — from `seed` (a secret URI such as
+    /// `//Alice` or a phrase) when given, at random otherwise — stores it, and returns
+    /// its public key; `None` when the seed is invalid or the key cannot be stored.
+    fn generate(
+        &self,
+        scheme: KeyScheme,
+        key_type: KeyTypeId,
+        seed: Option<&str>,
+    ) -> Option<[u8; 32]>;
 }
 
 #[cfg(feature = "std")]

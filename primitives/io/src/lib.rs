@@ -45,9 +45,12 @@ mod test_ext;
 
 #[cfg(feature = "std")]
 pub use externalities::with_externalities;
-pub use externalities::{ClearPrefixOutcome, Externalities, NoOpenTransaction, StorageError};
+pub use externalities::{
+    ClearPrefixOutcome, Externalities, KeyScheme, KeyTypeId, Keystore, NoOpenTransaction,
+    StorageError,
+};
 #[cfg(feature = "std")]
-pub use test_ext::TestExternalities;
+pub use test_ext::{MemoryKeystore, TestExternalities};
 
 #[cfg(all(not(feature = "std"), target_arch = "wasm32"))]
 mod wasm;
@@ -260,6 +263,48 @@ pub mod crypto {
         #[cfg(not(feature = "std"))]
         {
             crate::wasm::sr25519_verify(sig, msg, public)
+        }
+    }
+
+    /// Tells the host that these sr25519 checks follow, so it may verify them ahead,
+    /// in parallel and in batches. A pure hint: it returns nothing and changes no
+    /// result; each signature is still checked with [`sr25519_verify`]. Importing a block,
+    /// the runtime announces all of the block's signatures this way first.
+    pub fn sr25519_verify_prefetch(checks: &[([u8; 64], alloc::vec::Vec<u8>, [u8; 32])]) {
+        #[cfg(feature = "std")]
+        {
+            // Natively there is no cache to fill.
+            let _ = checks;
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            crate::wasm::sr25519_verify_prefetch(checks)
+        }
+    }
+
+    /// Creates an sr25519 key of `key_type` in the node's keystore (from `seed`, a secret
+    /// URI, when given) and returns its public key; `None` when no keystore is available
+    /// to this call or the seed is invalid.
+    pub fn sr25519_generate(key_type: crate::KeyTypeId, seed: Option<&[u8]>) -> Option<[u8; 32]> {
+        #[cfg(feature = "std")]
+        {
+            crate::native::generate(crate::KeyScheme::Sr25519, key_type, seed)
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            crate::wasm::generate(crate::KeyScheme::Sr25519, key_type, seed)
+        }
+    }
+
+    /// As [`sr25519_generate`], for an ed25519 key.
+    pub fn ed25519_generate(key_type: crate::KeyTypeId, seed: Option<&[u8]>) -> Option<[u8; 32]> {
+        #[cfg(feature = "std")]
+        {
+            crate::native::generate(crate::KeyScheme::Ed25519, key_type, seed)
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            crate::wasm::generate(crate::KeyScheme::Ed25519, key_type, seed)
         }
     }
 

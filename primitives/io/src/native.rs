@@ -46,3 +46,17 @@ pub fn blake2_256_ordered_root(items: &[Vec<u8>]) -> [u8; 32] {
     use sp_trie::{LayoutV1, TrieConfiguration};
     LayoutV1::<sp_core::Blake2Hasher>::ordered_trie_root(items).0
 }
+
+/// Creates a key in the keystore of the installed externalities (see
+/// `crypto::sr25519_generate`); a seed that is not UTF-8 is invalid.
+pub fn generate(
+    scheme: crate::KeyScheme,
+    key_type: crate::KeyTypeId,
+    seed: Option<&[u8]>,
+) -> Option<[u8; 32]> {
+    let seed = match seed {
+        Some(bytes) => Some(core::str::from_utf8(bytes).ok()?),
+        None => None,
+    };
+    crate::externalities::using(|ext| ext.keystore()?.generate(scheme, key_type, seed))
+}

@@ -5,6 +5,64 @@ use std::collections::BTreeMap;
 
 type RuntimeVersionReader = Box<dyn Fn(&[u8]) -> Option<Vec<u8>>>;
 
+/// `(scheme, key type, public key, secret key)` of a key in a [`MemoryKeystore`].
+type StoredKey = (crate::KeyScheme, crate::KeyTypeId, [u8; 32], Vec<u8>);
+
+/// The values a transaction's writes replaced: `(key, value before)`.
+type UndoLog = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// A keystore in memory: keys derived with `sp-core` from their seeds (random without
+/// one), kept by key type. For tests and tools; the node keeps keys in files.
+#[derive(Default)]
+pub struct MemoryKeystore {
+    keys: std::sync::Mutex<Vec<StoredKey>>,
+}
+
+impl MemoryKeystore {
+    /// The public keys of `scheme` and `key_type` created so far, in creation order.
+    pub fn public_keys(
+        &self,
+        scheme: crate::KeyScheme,
+        key_type: crate::KeyTypeId,
+    ) -> Vec<[u8; 32]> {
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|(s, t, _, _)| *s == scheme && *t == key_type)
+            .map(|(_, _, public, _)| *public)
+            .collect()
+    }
+}
+
+impl crate::Keystore for MemoryKeystore {
+    fn generate(
+        &self,
+        scheme: crate::KeyScheme,
+        key_type: crate::KeyTypeId,
+        seed: Option<&str>,
+    ) -> Option<[u8; 32]> {
+        use sp_core::{ByteArray, Pair};
+        fn make<P: Pair>(seed: Option<&str>) -> Option<(Vec<u8>, Vec<u8>)> {
+            let pair = match seed {
+                Some(seed) => P::from_string(seed, None).ok()?,
+                None => P::generate().0,
+            };
+            Some((pair.public().to_raw_vec(), pair.to_raw_vec()))
+        }
+        let (public, secret) = match scheme {
+            crate::KeyScheme::Sr25519 => make::<sp_core::sr25519::Pair>(seed)?,
+            crate::KeyScheme::Ed25519 => make::<sp_core::ed25519::Pair>(seed)?,
+        };
+        let public: [u8; 32] = public.try_into().ok()?;
+        self.keys
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((scheme, key_type, public, secret));
+        Some(public)
+    }
+}
+
 /// Storage in a `BTreeMap`, with nested transactions kept as an undo journal.
 ///
 /// The state root is the real one (`sp-trie`, layout V1, blake2-256), recomputed from all
@@ -13,8 +71,9 @@ type RuntimeVersionReader = Box<dyn Fn(&[u8]) -> Option<Vec<u8>>>;
 pub struct TestExternalities {
     storage: BTreeMap<Vec<u8>, Vec<u8>>,
     /// One undo log per open transaction: `(key, value before the first write)`.
-    journal: Vec<Vec<(Vec<u8>, Option<Vec<u8>>)>>,
+    journal: Vec<UndoLog>,
     version_reader: Option<RuntimeVersionReader>,
+    keystore: Option<std::sync::Arc<dyn crate::Keystore>>,
 }
 
 impl TestExternalities {
@@ -29,6 +88,12 @@ impl TestExternalities {
         reader: impl Fn(&[u8]) -> Option<Vec<u8>> + 'static,
     ) -> Self {
         self.version_reader = Some(Box::new(reader));
+        self
+    }
+
+    /// Gives runtime code `keystore` to create keys in (`SessionKeys` API tests).
+    pub fn with_keystore(mut self, keystore: std::sync::Arc<dyn crate::Keystore>) -> Self {
+        self.keystore = Some(keystore);
         self
     }
 
@@ -129,6 +194,10 @@ impl Externalities for TestExternalities {
 
     fn runtime_version(&mut self, code: &[u8]) -> Option<Vec<u8>> {
         self.version_reader.as_ref().and_then(|r| r(code))
+    }
+
+    fn keystore(&mut self) -> Option<&dyn crate::Keystore> {
+        self.keystore.as_deref()
     }
 }
 

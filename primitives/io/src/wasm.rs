@@ -30,6 +30,9 @@ extern "C" {
     fn ext_misc_runtime_version_version_1(code: i64) -> i64;
     fn ext_misc_panic_message_version_1(message: i64);
     fn ext_trie_blake2_256_ordered_root_version_1(items: i64, out: i32);
+    fn ext_crypto_sr25519_verify_prefetch_version_1(checks: i64);
+    fn ext_crypto_sr25519_generate_version_1(key_type: i32, seed: i64, out: i32) -> i32;
+    fn ext_crypto_ed25519_generate_version_1(key_type: i32, seed: i64, out: i32) -> i32;
 }
 
 fn slice(data: &[u8]) -> i64 {
@@ -135,6 +138,36 @@ pub(crate) fn ed25519_verify(sig: &[u8; 64], msg: &[u8], public: &[u8; 32]) -> b
         ext_crypto_ed25519_verify_version_1(sig.as_ptr() as i32, slice(msg), public.as_ptr() as i32)
             == 1
     }
+}
+
+pub(crate) fn sr25519_verify_prefetch(checks: &[([u8; 64], Vec<u8>, [u8; 32])]) {
+    use codec::Encode;
+    let encoded = checks.encode();
+    // SAFETY: the import only reads the slice passed to it.
+    unsafe { ext_crypto_sr25519_verify_prefetch_version_1(slice(&encoded)) }
+}
+
+pub(crate) fn generate(
+    scheme: crate::KeyScheme,
+    key_type: crate::KeyTypeId,
+    seed: Option<&[u8]>,
+) -> Option<[u8; 32]> {
+    let seed = seed.map_or(NONE, slice);
+    let mut out = [0u8; 32];
+    let (key_type, out_ptr) = (key_type.as_ptr() as i32, out.as_mut_ptr() as i32);
+    // SAFETY: the host reads 4 bytes at `key_type` and the seed slice, and writes exactly
+    // 32 bytes to `out`.
+    let ok = unsafe {
+        match scheme {
+            crate::KeyScheme::Sr25519 => {
+                ext_crypto_sr25519_generate_version_1(key_type, seed, out_ptr)
+            }
+            crate::KeyScheme::Ed25519 => {
+                ext_crypto_ed25519_generate_version_1(key_type, seed, out_ptr)
+            }
+        }
+    };
+    (ok == 1).then_some(out)
 }
 
 pub(crate) fn log(level: Level, target: &str, message: &str) {

@@ -2,7 +2,7 @@
 //! preset, blocks built and imported through the Wasm runtime in the executor (or the
 //! native runtime, for comparison), state in `lattice-state`'s in-memory backend.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(unreachable_pub)]
 
 use codec::{Decode, Encode};
 use lattice_executor::{ExecutorConfig, RuntimeCode, WasmExecutor};
@@ -199,6 +199,10 @@ impl Chain {
         self.state.commit(commit).map_err(|e| e.to_string())?;
         self.best = block.header.clone();
         self.slot += 1;
+        // Every pallet's invariants hold after every block (total issuance equals the sum
+        // of all balances, ...).
+        self.with_state(lattice_runtime::executive::try_state)
+            .map_err(|e| format!("invariant broken after block {}: {e}", block.header.number))?;
         Ok(self.events())
     }
 

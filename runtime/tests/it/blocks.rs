@@ -46,7 +46,7 @@ fn wasm_and_native_build_the_same_block() {
     assert_eq!(results_w.len(), 4);
     assert!(results_w[..3].iter().all(|r| r == &Ok(Ok(()))), "{results_w:?}");
     assert!(matches!(results_w[3], Ok(Err(DispatchError::Module(_)))), "{:?}", results_w[3]);
-    a.with_state(|| lattice_runtime::executive::try_state()).expect("invariants hold");
+    a.with_state(lattice_runtime::executive::try_state).expect("invariants hold");
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn transfer_events_and_balances() {
     assert_eq!(chain.free(&dave), before_d + 2 * LAT);
     assert_eq!(chain.free(&account(&charlie)), before_c - 2 * LAT - fee);
     assert_eq!(chain.account(&account(&charlie)).nonce, 1);
-    chain.with_state(|| lattice_runtime::executive::try_state()).expect("invariants hold");
+    chain.with_state(lattice_runtime::executive::try_state).expect("invariants hold");
 }
 
 #[test]

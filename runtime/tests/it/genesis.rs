@@ -52,7 +52,6 @@ fn wasm_genesis_builder_matches_native() {
     let json = Option::<Vec<u8>>::decode(&mut &preset[..]).unwrap().expect("preset exists");
     let built = wasm.call(&mut ext, "GenesisBuilder_build_state", &json.encode()).unwrap();
     assert_eq!(Result::<(), String>::decode(&mut &built[..]).unwrap(), Ok(()));
-    drop(ext);
     let mut from_wasm: Vec<_> =
         overlay.into_changes().unwrap().into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
     from_wasm.push((b":code".to_vec(), wasm_binary().to_vec()));

@@ -52,7 +52,7 @@ fn pool_validation_refuses_bad_transactions() {
     let future = chain.sign(&alice, transfer_keep_alive(&bob, LAT), 5, 0);
     let v = validate(&chain, &wasm, &future).expect("future is valid for the pool");
     assert_eq!(v.requires, vec![(account(&alice), 4u32).encode()]);
-    chain.produce(&wasm, &[good.clone()]).expect("block");
+    chain.produce(&wasm, std::slice::from_ref(&good)).expect("block");
     assert_eq!(validate(&chain, &wasm, &good), invalid(InvalidTransaction::Stale), "replay");
 
     // An account with nothing cannot pay.

@@ -8,4 +8,5 @@ mod blocks;
 mod genesis;
 mod invalid;
 mod polkadot_js;
+mod session_keys;
 mod upgrade;

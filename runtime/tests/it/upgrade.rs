@@ -68,7 +68,7 @@ fn set_code_upgrades_from_the_next_block() {
         0,
     );
     chain.produce(&new, &[xt]).expect("block under the new runtime");
-    let last = chain.with_state(|| pallet_system::LastRuntimeUpgrade::get()).expect("recorded");
+    let last = chain.with_state(pallet_system::LastRuntimeUpgrade::get).expect("recorded");
     assert_eq!(last.spec_version, lattice_runtime::VERSION.spec_version + 1);
 }
 
