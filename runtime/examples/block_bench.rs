@@ -5,6 +5,9 @@
 //! cargo run --release -p lattice-runtime --example block_bench -- [TRANSFERS] [RUNS]
 //! ```
 //!
+//! `TRANSFERS` defaults to 3,500: with the provisional weights (Substrate's reference
+//! weights for a transfer) a block holds at most 3,846.
+//!
 //! Prints, per run and as medians, machine-readable lines:
 //! `bench=<name> transfers=<n> ms=<t> per_s=<rate>` for
 //! - `build_warm`: building after pool validation (signatures verified once, cached),
@@ -39,7 +42,7 @@ fn report(name: &str, transfers: usize, ms: f64) {
 fn main() {
     let mut args = std::env::args().skip(1);
     let transfers: usize =
-        args.next().map(|a| a.parse().expect("TRANSFERS is a number")).unwrap_or(5_000);
+        args.next().map(|a| a.parse().expect("TRANSFERS is a number")).unwrap_or(3_500);
     let runs: usize = args.next().map(|a| a.parse().expect("RUNS is a number")).unwrap_or(5);
 
     eprintln!("deriving {} keys...", transfers);

@@ -17,8 +17,17 @@ fn main() {
     }
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let workspace = manifest_dir.join("../..").canonicalize().expect("workspace root exists");
-    for dir in ["runtime", "pallets", "primitives/core", "primitives/io"] {
-        println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
+    // What the blob is built from (tests, examples and JS of the runtime crate are not).
+    for path in [
+        "runtime/src",
+        "runtime/Cargo.toml",
+        "runtime/wasm/src",
+        "runtime/wasm/Cargo.toml",
+        "pallets",
+        "primitives/core",
+        "primitives/io",
+    ] {
+        println!("cargo:rerun-if-changed={}", workspace.join(path).display());
     }
     println!("cargo:rerun-if-changed={}", workspace.join("Cargo.lock").display());
     let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
