@@ -27,10 +27,38 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! pallet_aura::GenesisConfig { authorities: vec![alice] }.build()?;
-//! // In a block whose header carries PreRuntime(b"aura", Slot(7).encode()):
-//! assert_eq!(pallet_aura::Pallet::<Runtime>::author(), Some(AccountId32(alice.0)));
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::lattice_io::TestExternalities;
+//! # use lattice_support::lattice_primitives::header::AURA_ENGINE_ID;
+//! # use lattice_support::lattice_primitives::{Digest, DigestItem};
+//! # use lattice_support::traits::Hooks;
+//! # use lattice_support::{AccountId32, H256};
+//! # use pallet_aura::{AuthorityId, Slot};
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent { System(pallet_system::Event) });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, ());
+//! impl pallet_aura::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 2;
+//!     const SLOT_DURATION: u64 = 6_000;
+//!     const MAX_AUTHORITIES: u32 = 32;
+//! }
+//!
+//! let (alice, bob) = (AuthorityId([1; 32]), AuthorityId([2; 32]));
+//! TestExternalities::default().execute_with(|| {
+//!     pallet_aura::GenesisConfig { authorities: vec![alice, bob] }
+//!         .build::<Runtime>()
+//!         .expect("valid genesis");
+//!     // A block whose header carries PreRuntime(b"aura", Slot(7).encode()):
+//!     let slot = DigestItem::PreRuntime(AURA_ENGINE_ID, Slot(7).encode());
+//!     let digest = Digest { logs: vec![slot] };
+//!     pallet_system::Pallet::<Runtime>::initialize(1, H256([0; 32]), digest);
+//!     pallet_aura::Pallet::<Runtime>::on_initialize(1);
+//!     // Slot 7 of two authorities: the second one's turn.
+//!     assert_eq!(pallet_aura::Pallet::<Runtime>::author(), Some(AccountId32(bob.0)));
+//! });
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -27,13 +27,37 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! // Genesis: endow two accounts.
-//! pallet_balances::GenesisConfig { balances: vec![(alice, 1_000), (bob, 500)] }
-//!     .build::<Runtime>()?;
-//! // A pallet charging a deposit through the `Currency` trait.
-//! <pallet_balances::Pallet<Runtime> as Currency>::reserve(&alice, 100)?;
-//! assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&alice), 900);
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::lattice_io::TestExternalities;
+//! # use lattice_support::traits::Currency;
+//! # use lattice_support::AccountId32;
+//! # use pallet_balances::AccountData;
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event), Balances(pallet_balances::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent {
+//! #     System(pallet_system::Event), Balances(pallet_balances::Event)
+//! # });
+//! // Balances live in `System.Account`: the system pallet holds `AccountData`.
+//! pallet_system::impl_test_config!(Runtime, RuntimeEvent, AccountData);
+//! impl pallet_balances::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 5;
+//!     const EXISTENTIAL_DEPOSIT: u128 = 10;
+//!     const MAX_FREEZES: u32 = 2;
+//! }
+//!
+//! let (alice, bob) = (AccountId32([1; 32]), AccountId32([2; 32]));
+//! TestExternalities::default().execute_with(|| {
+//!     // Genesis: endow two accounts.
+//!     pallet_balances::GenesisConfig { balances: vec![(alice, 1_000), (bob, 500)] }
+//!         .build::<Runtime>()
+//!         .expect("valid genesis");
+//!     // A pallet charging a deposit through the `Currency` trait.
+//!     <pallet_balances::Pallet<Runtime> as Currency>::reserve(&alice, 100).expect("free");
+//!     assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&alice), 900);
+//!     assert_eq!(pallet_balances::Pallet::<Runtime>::reserved_balance(&alice), 100);
+//! });
 //! ```
 //!
 //! ## Feature flags

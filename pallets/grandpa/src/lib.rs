@@ -36,11 +36,38 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! pallet_grandpa::GenesisConfig { authorities: vec![(alice, 1)] }.build::<Runtime>()?;
-//! pallet_grandpa::Pallet::<Runtime>::schedule_change(vec![(bob, 1)], 0, None)?;
-//! // ... on_finalize of this block:
-//! assert_eq!(pallet_grandpa::Pallet::<Runtime>::current_set_id(), 1);
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::lattice_io::TestExternalities;
+//! # use lattice_support::lattice_primitives::Digest;
+//! # use lattice_support::traits::Hooks;
+//! # use lattice_support::H256;
+//! # use pallet_grandpa::AuthorityId;
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event), Grandpa(pallet_grandpa::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent {
+//! #     System(pallet_system::Event), Grandpa(pallet_grandpa::Event)
+//! # });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, ());
+//! impl pallet_grandpa::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 3;
+//!     const MAX_AUTHORITIES: u32 = 32;
+//! }
+//! type Grandpa = pallet_grandpa::Pallet<Runtime>;
+//!
+//! let (alice, bob) = (AuthorityId([1; 32]), AuthorityId([2; 32]));
+//! TestExternalities::default().execute_with(|| {
+//!     pallet_grandpa::GenesisConfig { authorities: vec![(alice, 1)] }
+//!         .build::<Runtime>()
+//!         .expect("valid genesis");
+//!     pallet_system::Pallet::<Runtime>::initialize(1, H256([0; 32]), Digest::default());
+//!     Grandpa::schedule_change(vec![(bob, 1)], 0, None).expect("no change pending");
+//!     // With delay 0 the change takes effect in on_finalize of this block.
+//!     Grandpa::on_finalize(1);
+//!     assert_eq!(Grandpa::current_set_id(), 1);
+//!     assert_eq!(Grandpa::grandpa_authorities(), vec![(bob, 1)]);
+//! });
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -32,10 +32,47 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! pallet_sudo::GenesisConfig { key: Some(alice) }.build::<Runtime>()?;
-//! let upgrade = RuntimeCall::System(pallet_system::Call::set_code { code });
-//! pallet_sudo::Call::<Runtime>::sudo { call: Box::new(upgrade) }.dispatch(Origin::Signed(alice))?;
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::dispatch::{DispatchInfo, Dispatchable, GetDispatchInfo, Origin};
+//! # use lattice_support::{lattice_io::TestExternalities, lattice_primitives::Digest};
+//! # use lattice_support::{AccountId32, DispatchResult, H256};
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeCall { System(pallet_system::Call) }
+//! # impl Dispatchable for RuntimeCall {
+//! #     fn dispatch(self, origin: Origin) -> DispatchResult {
+//! #         let Self::System(c) = self;
+//! #         pallet_system::Dispatch::<Runtime>::new(c).dispatch(origin)
+//! #     }
+//! # }
+//! # impl GetDispatchInfo for RuntimeCall {
+//! #     fn get_dispatch_info(&self) -> DispatchInfo {
+//! #         match self { Self::System(c) => c.get_dispatch_info() }
+//! #     }
+//! # }
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event), Sudo(pallet_sudo::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent {
+//! #     System(pallet_system::Event), Sudo(pallet_sudo::Event)
+//! # });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, ());
+//! impl pallet_sudo::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 6;
+//!     type RuntimeCall = RuntimeCall;
+//! }
+//! let alice = AccountId32([1; 32]);
+//! TestExternalities::default().execute_with(|| {
+//!     pallet_sudo::GenesisConfig { key: Some(alice) }.build::<Runtime>().expect("valid");
+//! #   pallet_system::Pallet::<Runtime>::initialize(1, H256([0; 32]), Digest::default());
+//!     // A root-only call (a runtime upgrade, `set_code`, goes the same way).
+//!     let call = RuntimeCall::System(pallet_system::Call::set_heap_pages { pages: 64 });
+//!     pallet_sudo::Call::<Runtime>::sudo { call: Box::new(call) }
+//!         .dispatch(Origin::Signed(alice))
+//!         .expect("alice holds the key");
+//!     let last = pallet_system::Pallet::<Runtime>::events().pop().expect("an event").event;
+//!     assert_eq!(last, RuntimeEvent::Sudo(pallet_sudo::Event::Sudid { sudo_result: Ok(()) }));
+//! });
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -21,10 +21,47 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! pallet_system::Pallet::<Runtime>::initialize(1, parent_hash, digest);
-//! pallet_system::Pallet::<Runtime>::deposit_event(RuntimeEvent::System(Event::CodeUpdated));
-//! let header = pallet_system::Pallet::<Runtime>::finalize();
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::lattice_primitives::{Digest, RuntimeVersion};
+//! # use lattice_support::{lattice_io::TestExternalities, Weight, H256};
+//! # use pallet_system::*;
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent { System(Event) });
+//! # const CLASS: WeightsPerClass = WeightsPerClass {
+//! #     base_extrinsic: Weight::ZERO, max_extrinsic: None, max_total: None, reserved: None,
+//! # };
+//! # impl Config for Runtime {
+//! #     const PALLET_INDEX: u8 = 0;
+//! #     type RuntimeEvent = RuntimeEvent;
+//! #     type AccountData = ();
+//! #     const BLOCK_HASH_COUNT: u32 = 250;
+//! #     const SS58_PREFIX: u16 = 42;
+//! #     const BLOCK_WEIGHTS: BlockWeights = BlockWeights {
+//! #         base_block: Weight::ZERO,
+//! #         max_block: Weight::from_parts(u64::MAX, u64::MAX),
+//! #         per_class: PerDispatchClass { normal: CLASS, operational: CLASS, mandatory: CLASS },
+//! #     };
+//! #     const BLOCK_LENGTH: BlockLength = BlockLength {
+//! #         max: PerDispatchClass { normal: 1024, operational: 1024, mandatory: 1024 },
+//! #     };
+//! #     const DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight { read: 1, write: 1 };
+//! #     fn version() -> RuntimeVersion {
+//! #         let (spec_name, impl_name, apis) = ("doc".into(), "doc".into(), Default::default());
+//! #         RuntimeVersion { spec_name, impl_name, apis, authoring_version: 1, spec_version: 1,
+//! #             impl_version: 1, transaction_version: 1, system_version: 1 }
+//! #     }
+//! # }
+//! TestExternalities::default().execute_with(|| {
+//!     Pallet::<Runtime>::build_genesis();
+//!     Pallet::<Runtime>::initialize(1, H256([1; 32]), Digest::default());
+//!     Pallet::<Runtime>::deposit_event(Event::CodeUpdated);
+//!     let header = Pallet::<Runtime>::finalize();
+//!     assert_eq!(header.number, 1);
+//!     assert_eq!(Pallet::<Runtime>::events()[0].event, RuntimeEvent::System(Event::CodeUpdated));
+//! });
 //! ```
 //!
 //! ## Feature flags

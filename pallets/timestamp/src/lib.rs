@@ -29,12 +29,33 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! let data = node_inherent_data(); // holds TIMESTAMP_INHERENT = now in ms
-//! let call = pallet_timestamp::Pallet::<Runtime>::create_inherent(&data).expect("data has a time");
-//! pallet_timestamp::Pallet::<Runtime>::check_inherent(&call, &data)?;
-//! pallet_timestamp::Dispatch::<Runtime>::new(call).dispatch(Origin::None)?;
-//! assert_eq!(pallet_timestamp::Pallet::<Runtime>::now(), data_time);
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::dispatch::{Dispatchable, Origin};
+//! # use lattice_support::lattice_io::TestExternalities;
+//! # use lattice_support::lattice_primitives::{inherent::TIMESTAMP_INHERENT, InherentData};
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent { System(pallet_system::Event) });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, ());
+//! impl pallet_timestamp::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 1;
+//!     const MINIMUM_PERIOD: u64 = 3_000;
+//! }
+//!
+//! TestExternalities::default().execute_with(|| {
+//!     // The node's inherent data holds its clock, in milliseconds.
+//!     let data_time = 1_700_000_000_000u64;
+//!     let mut data = InherentData::default();
+//!     data.put(TIMESTAMP_INHERENT, &data_time);
+//!
+//!     let call = pallet_timestamp::Pallet::<Runtime>::create_inherent(&data)
+//!         .expect("data has a time");
+//!     pallet_timestamp::Pallet::<Runtime>::check_inherent(&call, &data).expect("valid");
+//!     pallet_timestamp::Dispatch::<Runtime>::new(call).dispatch(Origin::None).expect("set");
+//!     assert_eq!(pallet_timestamp::Pallet::<Runtime>::now(), data_time);
+//! });
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -42,12 +42,47 @@
 //!
 //! ## Example
 //!
-//! ```ignore
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::dispatch::{Dispatchable, GetDispatchInfo, Origin};
+//! # use lattice_support::lattice_primitives::{Address, PostDispatchInfo};
+//! # use lattice_support::{lattice_io::TestExternalities, traits::FindAuthor, AccountId32};
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event), Balances(pallet_balances::Event),
+//! #     TransactionPayment(pallet_transaction_payment::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent { System(pallet_system::Event),
+//! #     Balances(pallet_balances::Event),
+//! #     TransactionPayment(pallet_transaction_payment::Event) });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, pallet_balances::AccountData);
+//! # impl pallet_balances::Config for Runtime {
+//! #     const PALLET_INDEX: u8 = 5; const EXISTENTIAL_DEPOSIT: u128 = 10;
+//! #     const MAX_FREEZES: u32 = 2;
+//! # }
+//! # struct NoAuthor;
+//! # impl FindAuthor for NoAuthor { fn find_author() -> Option<AccountId32> { None } }
+//! # impl pallet_transaction_payment::Config for Runtime {
+//! #     type Currency = pallet_balances::Pallet<Runtime>; type FindAuthor = NoAuthor;
+//! #     const PALLET_INDEX: u8 = 6; const TREASURY_ACCOUNT: AccountId32 = AccountId32([0x7e; 32]);
+//! #     const BASE_FEE: u128 = 1_000; const LENGTH_FEE_PER_BYTE: u128 = 10;
+//! #     const WEIGHT_FEE_PER_SECOND: u128 = 1_000_000; // a unit per microsecond
+//! #     const OPERATIONAL_FEE_MULTIPLIER: u8 = 5; const AUTHOR_SHARE_PERCENT: u8 = 90;
+//! # }
+//! type TransactionPayment = pallet_transaction_payment::Pallet<Runtime>;
+//! # let (who, bob) = (AccountId32([1; 32]), AccountId32([2; 32]));
+//! # TestExternalities::default().execute_with(|| {
+//! # let balances = vec![(who, 100_000), (bob, 100)];
+//! # pallet_balances::GenesisConfig { balances }.build::<Runtime>().expect("valid genesis");
+//! let call = pallet_balances::Call::transfer_keep_alive { dest: Address::Id(bob), value: 50 };
+//! let (len, info, tip) = (call.encoded_size() as u32, call.get_dispatch_info(), 0);
 //! let fee = TransactionPayment::compute_fee(len, &info, tip);
-//! TransactionPayment::withdraw_fee(&who, fee)?;              // pre-dispatch
-//! let result = call.dispatch(origin);
+//! TransactionPayment::withdraw_fee(&who, fee).expect("can pay"); // pre-dispatch
+//! pallet_balances::Dispatch::<Runtime>::new(call).dispatch(Origin::Signed(who)).expect("sent");
+//! let post_info = PostDispatchInfo::default(); // the declared weight was used
 //! let actual = TransactionPayment::compute_actual_fee(len, &info, &post_info, tip);
-//! TransactionPayment::settle_fee(&who, fee, actual, tip);    // post-dispatch
+//! TransactionPayment::settle_fee(&who, fee, actual, tip); // post-dispatch
+//! assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(&who), 100_000 - 50 - actual);
+//! # });
 //! ```
 //!
 //! ## Feature flags

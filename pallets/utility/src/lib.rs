@@ -22,9 +22,47 @@
 //!
 //! ## Example
 //!
-//! ```ignore
-//! let calls = vec![transfer_to_bob, transfer_to_charlie];
-//! pallet_utility::Call::<Runtime>::batch_all { calls }.dispatch(Origin::Signed(alice))?;
+//! ```
+//! # use codec::{Decode, Encode};
+//! # use lattice_support::dispatch::{DispatchInfo, Dispatchable, GetDispatchInfo, Origin};
+//! # use lattice_support::{lattice_io::TestExternalities, lattice_primitives::Digest};
+//! # use lattice_support::{AccountId32, DispatchResult, H256};
+//! # struct Runtime;
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeCall { System(pallet_system::Call) }
+//! # impl Dispatchable for RuntimeCall {
+//! #     fn dispatch(self, origin: Origin) -> DispatchResult {
+//! #         let Self::System(c) = self;
+//! #         pallet_system::Dispatch::<Runtime>::new(c).dispatch(origin)
+//! #     }
+//! # }
+//! # impl GetDispatchInfo for RuntimeCall {
+//! #     fn get_dispatch_info(&self) -> DispatchInfo {
+//! #         match self { Self::System(c) => c.get_dispatch_info() }
+//! #     }
+//! # }
+//! # #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, scale_info::TypeInfo)]
+//! # enum RuntimeEvent { System(pallet_system::Event), Utility(pallet_utility::Event) }
+//! # lattice_support::impl_event_from!(RuntimeEvent {
+//! #     System(pallet_system::Event), Utility(pallet_utility::Event)
+//! # });
+//! # pallet_system::impl_test_config!(Runtime, RuntimeEvent, ());
+//! impl pallet_utility::Config for Runtime {
+//!     const PALLET_INDEX: u8 = 7;
+//!     type RuntimeCall = RuntimeCall;
+//!     const BATCHED_CALLS_LIMIT: u32 = 16;
+//! }
+//! let alice = AccountId32([1; 32]);
+//! TestExternalities::default().execute_with(|| {
+//! #   pallet_system::Pallet::<Runtime>::initialize(1, H256([0; 32]), Digest::default());
+//!     let remark = |r: &[u8]| pallet_system::Call::remark_with_event { remark: r.to_vec() };
+//!     let calls = vec![RuntimeCall::System(remark(b"one")), RuntimeCall::System(remark(b"two"))];
+//!     pallet_utility::Call::<Runtime>::batch_all { calls }
+//!         .dispatch(Origin::Signed(alice))
+//!         .expect("every item succeeds");
+//!     let last = pallet_system::Pallet::<Runtime>::events().pop().expect("an event").event;
+//!     assert_eq!(last, RuntimeEvent::Utility(pallet_utility::Event::BatchCompleted));
+//! });
 //! ```
 
 #![cfg_attr(not(feature = "std"), no_std)]
