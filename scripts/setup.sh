@@ -7,7 +7,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
-command -v clang >/dev/null || need_apt+=(clang libclang-dev)
+command -v clang >/dev/null || need_apt+=(clang)
+# RocksDB's bindings load libclang at build time.
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1 \
+  || need_apt+=(libclang-dev)
+command -v c++ >/dev/null || need_apt+=(g++)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 command -v curl >/dev/null || need_apt+=(curl)
