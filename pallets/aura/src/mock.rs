@@ -4,9 +4,9 @@ use crate as pallet_aura;
 use codec::{Decode, Encode};
 use lattice_support::lattice_io::TestExternalities;
 use lattice_support::lattice_primitives::header::AURA_ENGINE_ID;
-use lattice_support::lattice_primitives::{Digest, DigestItem, H256};
-use lattice_support::traits::Hooks;
+use lattice_support::lattice_primitives::{Digest, DigestItem};
 use lattice_support::BlockNumber;
+use pallet_system::test_utils;
 use scale_info::TypeInfo;
 
 /// The test runtime.
@@ -74,21 +74,12 @@ pub(crate) fn slot_digest(slot: u64) -> Digest {
 
 /// Starts block `n` with header digest `digest`.
 pub(crate) fn start_block_with(n: BlockNumber, digest: Digest) {
-    System::initialize(n, H256([n as u8; 32]), digest);
-    System::on_initialize(n);
-    Aura::on_initialize(n);
-    System::note_finished_initialize();
+    test_utils::start_block::<Test, Aura>(n, digest);
 }
 
 /// Ends the current block: `on_finalize` hooks, system finalization, the invariants.
 pub(crate) fn end_block() {
-    let n = pallet_system::Number::get();
-    System::note_finished_extrinsics();
-    System::on_finalize(n);
-    Aura::on_finalize(n);
-    System::finalize();
-    System::try_state(n).expect("system invariants hold");
-    Aura::try_state(n).expect("aura invariants hold");
+    test_utils::end_block::<Test, Aura>();
 }
 
 /// Runs blocks up to `n`; block `b` is authored in slot `100 + b`.

@@ -1,13 +1,19 @@
 //! The system configuration shared by the pallets' test runtimes: block limits, a DB
 //! weight and a runtime version, and [`impl_test_config!`](crate::impl_test_config) that
 //! writes `impl pallet_system::Config` from them, so a mock states only what its tests
-//! depend on.
+//! depend on; [`start_block`] and [`end_block`], which run a test block through the
+//! hooks of system and one pallet; and [`logger`], a pallet for tests of pallets that
+//! dispatch other calls.
 //!
 //! Enabled by the `test-utils` feature (a pallet's `[dev-dependencies]`) and in this
 //! crate's own tests.
 
-use crate::{BlockLength, BlockWeights, PerDispatchClass, RuntimeDbWeight, WeightsPerClass};
+use crate::{
+    BlockLength, BlockWeights, Config, Pallet, PerDispatchClass, RuntimeDbWeight, WeightsPerClass,
+};
 use alloc::borrow::Cow;
+use lattice_support::lattice_primitives::{Digest, H256};
+use lattice_support::traits::Hooks;
 use lattice_support::Weight;
 
 #[doc(hidden)]
@@ -175,5 +181,130 @@ const fn realistic_class(max_total: u64) -> WeightsPerClass {
         max_extrinsic: None,
         max_total: Some(Weight::from_parts(max_total, u64::MAX)),
         reserved: None,
+    }
+}
+
+/// Starts block `n` of runtime `T` with header digest `digest`: system initialization,
+/// then the `on_initialize` hooks of system and of pallet `P`. The parent hash is
+/// `[n; 32]`.
+pub fn start_block<T: Config, P: Hooks>(n: BlockNumber, digest: Digest) {
+    Pallet::<T>::initialize(n, H256([n as u8; 32]), digest);
+    Pallet::<T>::on_initialize(n);
+    P::on_initialize(n);
+    Pallet::<T>::note_finished_initialize();
+}
+
+/// Ends the current block of runtime `T`: the `on_finalize` hooks of system and of pallet
+/// `P`, system finalization, then both pallets' invariants (panicking if one fails).
+pub fn end_block<T: Config, P: Hooks>() {
+    let n = crate::Number::get();
+    Pallet::<T>::note_finished_extrinsics();
+    Pallet::<T>::on_finalize(n);
+    P::on_finalize(n);
+    Pallet::<T>::finalize();
+    Pallet::<T>::try_state(n).expect("system invariants hold");
+    if let Err(e) = P::try_state(n) {
+        panic!("{} invariants hold: {e:?}", core::any::type_name::<P>());
+    }
+}
+
+/// A pallet for tests of pallets that dispatch other calls (sudo, utility): its calls
+/// record their origin in [`Log`](logger::Log), fail on request after writing, or need
+/// root or the none origin. A test runtime adds [`Call`](logger::Call) as a variant of
+/// its call type.
+pub mod logger {
+    use alloc::vec::Vec;
+    use codec::{Decode, Encode};
+    use lattice_support::dispatch::{
+        ensure_none, ensure_root, mandatory, normal, operational, DispatchInfo, Dispatchable,
+        GetDispatchInfo, Origin,
+    };
+    use lattice_support::storage::{StorageValue, ValueQuery};
+    use lattice_support::{storage_prefix, AccountId32, DispatchError, DispatchResult};
+    use scale_info::TypeInfo;
+
+    /// Who made a logged call.
+    #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+    pub enum Who {
+        /// The root origin.
+        Root,
+        /// A signed origin.
+        Signed(AccountId32),
+        /// The none origin.
+        Nobody,
+    }
+
+    storage_prefix!(pub struct LogPrefix = "Logger", "Log";);
+    /// Every logged call, in order.
+    pub type Log = StorageValue<LogPrefix, Vec<(Who, u32)>, ValueQuery>;
+
+    /// Calls of the logger.
+    #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+    #[allow(non_camel_case_types)]
+    pub enum Call {
+        /// Logs `i` with the origin (root or signed), then fails with `Other` if `fail`.
+        #[codec(index = 0)]
+        log {
+            /// The number logged; also sets the weight ([`log_weight`]).
+            i: u32,
+            /// Whether the call fails after logging.
+            fail: bool,
+        },
+        /// Logs `i`; root only.
+        #[codec(index = 1)]
+        privileged_log {
+            /// The number logged.
+            i: u32,
+        },
+        /// Logs `i`; none origin only, mandatory class (like an inherent).
+        #[codec(index = 2)]
+        inherent_log {
+            /// The number logged.
+            i: u32,
+        },
+    }
+
+    /// `ref_time` of `log { i, .. }`: `1_000 + i`, so tests can tell weights apart.
+    pub fn log_weight(i: u32) -> u64 {
+        1_000 + u64::from(i)
+    }
+
+    impl Dispatchable for Call {
+        fn dispatch(self, origin: Origin) -> DispatchResult {
+            match self {
+                Call::log { i, fail } => {
+                    let who = match origin {
+                        Origin::Root => Who::Root,
+                        Origin::Signed(who) => Who::Signed(who),
+                        Origin::None => return Err(DispatchError::BadOrigin),
+                    };
+                    Log::mutate(|log| log.push((who, i)));
+                    if fail {
+                        return Err(DispatchError::Other);
+                    }
+                    Ok(())
+                }
+                Call::privileged_log { i } => {
+                    ensure_root(origin)?;
+                    Log::mutate(|log| log.push((Who::Root, i)));
+                    Ok(())
+                }
+                Call::inherent_log { i } => {
+                    ensure_none(origin)?;
+                    Log::mutate(|log| log.push((Who::Nobody, i)));
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    impl GetDispatchInfo for Call {
+        fn get_dispatch_info(&self) -> DispatchInfo {
+            match self {
+                Call::log { i, .. } => normal(log_weight(*i), 7),
+                Call::privileged_log { i } => operational(log_weight(*i)),
+                Call::inherent_log { i } => mandatory(log_weight(*i)),
+            }
+        }
     }
 }

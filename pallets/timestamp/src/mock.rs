@@ -4,9 +4,9 @@ use crate as pallet_timestamp;
 use codec::{Decode, Encode};
 use core::cell::Cell;
 use lattice_support::lattice_io::TestExternalities;
-use lattice_support::lattice_primitives::{Digest, H256};
-use lattice_support::traits::Hooks;
+use lattice_support::lattice_primitives::Digest;
 use lattice_support::{BlockNumber, DispatchError, DispatchResult};
+use pallet_system::test_utils;
 use scale_info::TypeInfo;
 
 /// The test runtime.
@@ -67,21 +67,12 @@ impl ExtBuilder {
 
 /// Starts block `n`: system initialization and `on_initialize` hooks.
 pub(crate) fn start_block(n: BlockNumber) {
-    System::initialize(n, H256([n as u8; 32]), Digest::default());
-    System::on_initialize(n);
-    Timestamp::on_initialize(n);
-    System::note_finished_initialize();
+    test_utils::start_block::<Test, Timestamp>(n, Digest::default());
 }
 
-/// Ends the current block: `on_finalize` hooks, the invariants, system finalization.
+/// Ends the current block: `on_finalize` hooks, system finalization, the invariants.
 pub(crate) fn end_block() {
-    let n = pallet_system::Number::get();
-    System::note_finished_extrinsics();
-    System::on_finalize(n);
-    Timestamp::on_finalize(n);
-    System::finalize();
-    System::try_state(n).expect("system invariants hold");
-    Timestamp::try_state(n).expect("timestamp invariants hold");
+    test_utils::end_block::<Test, Timestamp>();
 }
 
 /// Runs blocks up to `n`, each with the timestamp `block * 2 * MINIMUM_PERIOD`.

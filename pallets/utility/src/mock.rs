@@ -5,9 +5,9 @@ use crate as pallet_utility;
 use codec::{Decode, Encode};
 use lattice_support::dispatch::{DispatchInfo, Dispatchable, GetDispatchInfo, Origin};
 use lattice_support::lattice_io::TestExternalities;
-use lattice_support::lattice_primitives::{Digest, H256};
-use lattice_support::traits::Hooks;
+use lattice_support::lattice_primitives::Digest;
 use lattice_support::{AccountId32, BlockNumber, DispatchResult};
+use pallet_system::test_utils;
 use scale_info::TypeInfo;
 
 /// The test runtime.
@@ -71,87 +71,8 @@ impl pallet_utility::Config for Test {
     const BATCHED_CALLS_LIMIT: u32 = BATCHED_CALLS_LIMIT;
 }
 
-/// A pallet for tests: its calls record who made them.
-pub(crate) mod logger {
-    use super::*;
-    use lattice_support::dispatch::{mandatory, normal, operational};
-    use lattice_support::storage::{StorageValue, ValueQuery};
-    use lattice_support::{storage_prefix, DispatchError};
-
-    /// Who made a logged call.
-    #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-    pub(crate) enum Who {
-        /// The root origin.
-        Root,
-        /// A signed origin.
-        Signed(AccountId32),
-        /// The none origin.
-        Nobody,
-    }
-
-    storage_prefix!(pub(crate) struct LogPrefix = "Logger", "Log";);
-    /// Every logged call, in order.
-    pub(crate) type Log = StorageValue<LogPrefix, Vec<(Who, u32)>, ValueQuery>;
-
-    /// Calls of the logger.
-    #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-    #[allow(non_camel_case_types)]
-    pub(crate) enum Call {
-        /// Logs `i` with the origin (root or signed), then fails with `Other` if `fail`.
-        #[codec(index = 0)]
-        log { i: u32, fail: bool },
-        /// Logs `i`; root only.
-        #[codec(index = 1)]
-        privileged_log { i: u32 },
-        /// Logs `i`; none origin only, mandatory class (like an inherent).
-        #[codec(index = 2)]
-        inherent_log { i: u32 },
-    }
-
-    /// `ref_time` of `log { i, .. }`: `1_000 + i`, so tests can tell weights apart.
-    pub(crate) fn log_weight(i: u32) -> u64 {
-        1_000 + u64::from(i)
-    }
-
-    impl Dispatchable for Call {
-        fn dispatch(self, origin: Origin) -> DispatchResult {
-            match self {
-                Call::log { i, fail } => {
-                    let who = match origin {
-                        Origin::Root => Who::Root,
-                        Origin::Signed(who) => Who::Signed(who),
-                        Origin::None => return Err(DispatchError::BadOrigin),
-                    };
-                    Log::mutate(|log| log.push((who, i)));
-                    if fail {
-                        return Err(DispatchError::Other);
-                    }
-                    Ok(())
-                }
-                Call::privileged_log { i } => {
-                    lattice_support::dispatch::ensure_root(origin)?;
-                    Log::mutate(|log| log.push((Who::Root, i)));
-                    Ok(())
-                }
-                Call::inherent_log { i } => {
-                    lattice_support::dispatch::ensure_none(origin)?;
-                    Log::mutate(|log| log.push((Who::Nobody, i)));
-                    Ok(())
-                }
-            }
-        }
-    }
-
-    impl GetDispatchInfo for Call {
-        fn get_dispatch_info(&self) -> DispatchInfo {
-            match self {
-                Call::log { i, .. } => normal(log_weight(*i), 7),
-                Call::privileged_log { i } => operational(log_weight(*i)),
-                Call::inherent_log { i } => mandatory(log_weight(*i)),
-            }
-        }
-    }
-}
+/// The logger test pallet, as `Logger` in [`RuntimeCall`].
+pub(crate) use pallet_system::test_utils::logger;
 
 pub(crate) type System = pallet_system::Pallet<Test>;
 pub(crate) type Utility = crate::Pallet<Test>;
@@ -177,21 +98,12 @@ impl ExtBuilder {
 
 /// Starts block `n`.
 pub(crate) fn start_block(n: BlockNumber) {
-    System::initialize(n, H256([n as u8; 32]), Digest::default());
-    System::on_initialize(n);
-    Utility::on_initialize(n);
-    System::note_finished_initialize();
+    test_utils::start_block::<Test, Utility>(n, Digest::default());
 }
 
 /// Ends the current block: `on_finalize` hooks, system finalization, the invariants.
 pub(crate) fn end_block() {
-    let n = pallet_system::Number::get();
-    System::note_finished_extrinsics();
-    System::on_finalize(n);
-    Utility::on_finalize(n);
-    System::finalize();
-    System::try_state(n).expect("system invariants hold");
-    Utility::try_state(n).expect("utility invariants hold");
+    test_utils::end_block::<Test, Utility>();
 }
 
 /// Ends the open block and opens the following ones until block `n` is open.
