@@ -47,7 +47,9 @@ fn signature_cache_hit_versus_miss() {
     eprintln!(
         "executor: sr25519 verify {miss:?} uncached, {hit:?} cache hit (per check, through Wasm)"
     );
-    assert!(hit < miss);
+    // The figures are informative only; what is checked is that the 200 checks were hits.
+    let stats = cached.stats();
+    assert_eq!((stats.signature_cache_hits, stats.signature_cache_misses), (200, 1));
 }
 
 #[test]
