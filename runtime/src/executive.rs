@@ -96,6 +96,11 @@ fn note_mandatory_weight(w: lattice_primitives::Weight) {
 /// its fee paid.
 pub fn apply_extrinsic(encoded: Vec<u8>) -> ApplyExtrinsicResult {
     let xt = decode_extrinsic(&encoded)?;
+    apply_decoded(xt, encoded)
+}
+
+/// [`apply_extrinsic`] for an extrinsic already decoded from `encoded`.
+fn apply_decoded(xt: Extrinsic, encoded: Vec<u8>) -> ApplyExtrinsicResult {
     let len = encoded.len() as u32;
     let info = xt.function.get_dispatch_info();
 
@@ -152,19 +157,25 @@ fn decode_extrinsic(encoded: &[u8]) -> Result<Extrinsic, TransactionValidityErro
     Ok(xt)
 }
 
+/// The bytes the signer of `xt` signed, on the current chain.
+fn signing_payload(xt: &Extrinsic) -> Result<Vec<u8>, TransactionValidityError> {
+    let parts = xt.signature.as_ref().ok_or(InvalidTransaction::BadProof)?;
+    let implicit = extensions::implicit(&parts.extra)?;
+    Ok(lattice_primitives::extrinsic::signing_payload(
+        &xt.function,
+        &parts.extra,
+        &implicit,
+        lattice_io::hashing::blake2_256,
+    ))
+}
+
 /// Checks the signature of a signed extrinsic against its signing payload.
 fn verify_signature(
     xt: &Extrinsic,
     who: &lattice_primitives::AccountId32,
 ) -> Result<(), TransactionValidityError> {
     let parts = xt.signature.as_ref().ok_or(InvalidTransaction::BadProof)?;
-    let implicit = extensions::implicit(&parts.extra)?;
-    let payload = lattice_primitives::extrinsic::signing_payload(
-        &xt.function,
-        &parts.extra,
-        &implicit,
-        lattice_io::hashing::blake2_256,
-    );
+    let payload = signing_payload(xt)?;
     if parts.signature.verify(&payload, who, &HostVerifier) {
         Ok(())
     } else {
@@ -201,19 +212,27 @@ pub fn finalize_block() -> Header {
 pub fn execute_block(block: Block) {
     let Block { header, extrinsics } = block;
     initialize_block(&header);
-    prefetch_signatures(&extrinsics);
+    // Each extrinsic is decoded once, with its length prefix as it was signed.
+    let decoded: Vec<(Extrinsic, Vec<u8>)> = extrinsics
+        .into_iter()
+        .enumerate()
+        .map(|(i, xt)| {
+            let bytes = xt.encode();
+            match decode_extrinsic(&bytes) {
+                Ok(xt) => (xt, bytes),
+                Err(e) => panic!("invalid block: extrinsic {i} does not decode: {e:?}"),
+            }
+        })
+        .collect();
+    prefetch_signatures(decoded.iter().map(|(xt, _)| xt));
     let mut signed_seen = false;
-    for (i, xt) in extrinsics.into_iter().enumerate() {
-        // With its length prefix, as `apply_extrinsic` takes it.
-        let bytes = xt.encode();
-        let is_inherent = Extrinsic::decode(&mut &bytes[..])
-            .map(|x| x.signature.is_none() && x.function.is_inherent())
-            .unwrap_or(false);
+    for (i, (xt, bytes)) in decoded.into_iter().enumerate() {
+        let is_inherent = xt.signature.is_none() && xt.function.is_inherent();
         if is_inherent && signed_seen {
             panic!("invalid block: inherent at index {i} after a transaction");
         }
         signed_seen |= !is_inherent;
-        match apply_extrinsic(bytes) {
+        match apply_decoded(xt, bytes) {
             Ok(_) => {}
             Err(e) => panic!("invalid block: extrinsic {i} cannot be applied: {e:?}"),
         }
@@ -232,26 +251,17 @@ pub fn execute_block(block: Block) {
 
 /// Announces the sr25519 signatures of a block's transactions to the host, which may
 /// verify them in parallel batches ahead of `apply_extrinsic`'s one-by-one checks (those
-/// checks still decide). Extrinsics that do not decode or whose implicit data cannot be
-/// formed are left out: applying them fails anyway.
-fn prefetch_signatures(extrinsics: &[lattice_primitives::OpaqueExtrinsic]) {
+/// checks still decide). Extrinsics whose implicit data cannot be formed are left out:
+/// applying them fails anyway.
+fn prefetch_signatures<'a>(extrinsics: impl Iterator<Item = &'a Extrinsic>) {
     let checks: Vec<([u8; 64], Vec<u8>, [u8; 32])> = extrinsics
-        .iter()
         .filter_map(|xt| {
-            let xt = decode_extrinsic(&xt.encode()).ok()?;
             let parts = xt.signature.as_ref()?;
             let lattice_primitives::MultiSignature::Sr25519(sig) = parts.signature else {
                 return None;
             };
             let who = parts.address.account()?;
-            let implicit = extensions::implicit(&parts.extra).ok()?;
-            let payload = lattice_primitives::extrinsic::signing_payload(
-                &xt.function,
-                &parts.extra,
-                &implicit,
-                lattice_io::hashing::blake2_256,
-            );
-            Some((sig, payload, who.0))
+            Some((sig, signing_payload(xt).ok()?, who.0))
         })
         .collect();
     if !checks.is_empty() {

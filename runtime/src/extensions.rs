@@ -195,10 +195,9 @@ pub fn implicit(extra: &SignedExtra) -> Result<Implicit, TransactionValidityErro
     let birth = extra.4 .0.birth(current);
     let birth_number: u32 = birth.try_into().map_err(|_| InvalidTransaction::AncientBirthBlock)?;
     // Unknown when the birth block is older than the hashes kept (or in the future).
-    if !pallet_system::BlockHash::contains_key(&birth_number) {
-        return Err(InvalidTransaction::AncientBirthBlock.into());
-    }
-    let birth_hash = pallet_system::BlockHash::get(&birth_number);
+    let birth_hash =
+        lattice_support::storage::get::<H256>(&pallet_system::BlockHash::key(&birth_number))
+            .ok_or(InvalidTransaction::AncientBirthBlock)?;
     let genesis = pallet_system::BlockHash::get(&0);
     let v = crate::VERSION;
     Ok((v.spec_version, v.transaction_version, genesis, birth_hash))
@@ -221,11 +220,8 @@ pub fn check_signed(
     }
     // CheckMortality (longevity)
     let current = block_number_u64();
-    let era = extra.4 .0;
-    let longevity = era.death(current).saturating_sub(current);
-    if era.death(current) <= current {
-        return Err(InvalidTransaction::Stale.into());
-    }
+    // The era's death is always after `current` (its birth is at most `current`).
+    let longevity = extra.4 .0.death(current).saturating_sub(current);
     // CheckNonce
     let nonce = extra.5 .0;
     let account = pallet_system::Account::<Runtime>::get(&who);
@@ -254,13 +250,12 @@ pub fn check_signed(
         pallet_system::Pallet::<Runtime>::inc_account_nonce(&who);
         note_block_usage(info, len);
     } else {
-        // Validation must not change state, but must know the fee can be paid.
-        lattice_support::storage::with_transaction(|| {
-            pallet_transaction_payment::Pallet::<Runtime>::withdraw_fee(&who, fee)?;
-            Err::<(), _>(InvalidTransaction::Call)
-        })
-        .or_else(|e| if e == InvalidTransaction::Call { Ok(()) } else { Err(e) })
-        .map_err(TransactionValidityError::Invalid)?;
+        // Validation must not change state, but must know the fee can be paid: withdraw
+        // it in a storage transaction that is always rolled back.
+        lattice_io::storage::start_transaction();
+        let payable = pallet_transaction_payment::Pallet::<Runtime>::withdraw_fee(&who, fee);
+        lattice_io::storage::rollback_transaction();
+        payable.map_err(TransactionValidityError::Invalid)?;
     }
     let valid = ValidTransaction { priority, requires, provides, longevity, propagate: true };
     Ok((CheckedSigned { who, fee, tip }, valid))

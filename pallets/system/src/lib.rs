@@ -95,7 +95,7 @@ use lattice_support::dispatch::{
 };
 use lattice_support::lattice_io;
 use lattice_support::lattice_primitives::{
-    api::well_known_keys, header::ordered_trie_keys, Digest, DigestItem, Header, RuntimeVersion,
+    api::well_known_keys, Digest, DigestItem, Header, RuntimeVersion,
 };
 use lattice_support::metadata::{constant, PalletMeta};
 use lattice_support::storage::{
@@ -527,7 +527,6 @@ impl<T: Config> Pallet<T> {
 
         let count = ExtrinsicCount::take().unwrap_or(0);
         let extrinsics: Vec<Vec<u8>> = (0..count).map(|i| ExtrinsicData::take(&i)).collect();
-        debug_assert_eq!(ordered_trie_keys(extrinsics.len()).count(), extrinsics.len());
         let extrinsics_root = H256(lattice_io::trie::blake2_256_ordered_root(&extrinsics));
 
         if let Some(old) = number.checked_sub(T::BLOCK_HASH_COUNT) {

@@ -2,7 +2,7 @@
 
 use crate::hash::{blake2_256, H256};
 use alloc::vec::Vec;
-use codec::{Compact, Decode, Encode};
+use codec::{Decode, Encode};
 use scale_info::TypeInfo;
 
 /// A block number.
@@ -182,10 +182,4 @@ impl Decode for OpaqueExtrinsic {
     fn decode<I: codec::Input>(input: &mut I) -> Result<Self, codec::Error> {
         Ok(Self(Vec::<u8>::decode(input)?))
     }
-}
-
-/// The keys of an ordered trie of `count` items (the compact-encoded indices), as
-/// Substrate uses for extrinsics roots.
-pub fn ordered_trie_keys(count: usize) -> impl Iterator<Item = Vec<u8>> {
-    (0..count as u32).map(|i| Compact(i).encode())
 }

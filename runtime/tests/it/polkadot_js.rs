@@ -6,7 +6,7 @@
 
 use crate::common::*;
 use codec::{Decode, Encode};
-use lattice_primitives::{DispatchError, InvalidTransaction, TransactionValidityError};
+use lattice_primitives::{InvalidTransaction, TransactionValidityError};
 use lattice_state::{Ext, OverlayedChanges};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -185,5 +185,4 @@ fn polkadot_js_decodes_metadata_and_signs_accepted_extrinsics() {
         chain.free(&charlie),
         lattice_runtime::genesis::DEV_ENDOWMENT + 7 * lattice_runtime::LAT
     );
-    let _unused: Option<DispatchError> = None;
 }
