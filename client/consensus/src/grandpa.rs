@@ -1,0 +1,616 @@
+//! GRANDPA finality through `finality-grandpa`'s voter.
+//!
+//! [`GrandpaEnvironment`] gives the voter the chain (ancestry, best block), the timers
+//! and the round messages; votes are signed with the node's ed25519 `gran` key over
+//! Substrate's payload `(message, round, set_id)`, and a finalized block is stored with
+//! its [`GrandpaJustification`] (Substrate's encoding, engine `FRNK`).
+//!
+//! Messages travel through a [`GrandpaNetwork`]: [`LocalNetwork`] loops them back inside
+//! the process (a dev chain's single voter); the peer-to-peer network implements the
+//! same trait, so more voters only add a transport.
+
+use crate::{Error, Result};
+use codec::{Decode, Encode};
+use finality_grandpa::voter::{CommunicationIn, CommunicationOut, Environment, RoundData, Voter};
+use finality_grandpa::voter_set::VoterSet;
+use finality_grandpa::{
+    Chain, Commit, Equivocation, HistoricalVotes, Message, Precommit, Prevote, PrimaryPropose,
+    SignedMessage,
+};
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::{FutureExt, Sink, SinkExt, StreamExt};
+use lattice_chain::Client;
+use lattice_io::KeyScheme;
+use lattice_keystore::LocalKeystore;
+use lattice_primitives::api::methods::{GRANDPA_AUTHORITIES, GRANDPA_CURRENT_SET_ID};
+use lattice_primitives::header::GRANDPA_ENGINE_ID;
+use lattice_primitives::{BlockNumber, Header, H256};
+use parking_lot::Mutex;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// Key type of GRANDPA keys in the keystore.
+pub const GRANDPA_KEY_TYPE: [u8; 4] = *b"gran";
+
+/// A voter's id: its ed25519 public key.
+pub type AuthorityId = [u8; 32];
+/// An ed25519 signature.
+pub type AuthoritySignature = [u8; 64];
+/// A signed vote.
+pub type SignedVote = SignedMessage<H256, BlockNumber, AuthoritySignature, AuthorityId>;
+/// A commit: a block and the precommits that finalize it.
+pub type GrandpaCommit = Commit<H256, BlockNumber, AuthoritySignature, AuthorityId>;
+
+/// Proof that a block is final: a commit of a round and the headers linking its
+/// precommits' targets to the committed block (Substrate's `GrandpaJustification`).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct GrandpaJustification {
+    /// The round that finalized the block.
+    pub round: u64,
+    /// The commit.
+    pub commit: GrandpaCommit,
+    /// Headers between precommit targets and the committed block.
+    pub votes_ancestries: Vec<Header>,
+}
+
+/// The bytes a voter signs: `(message, round, set_id)`, SCALE encoded.
+pub fn localized_payload(round: u64, set_id: u64, message: &Message<H256, BlockNumber>) -> Vec<u8> {
+    (message, round, set_id).encode()
+}
+
+/// Whether `signature` is `id`'s over the localized payload of `message`.
+pub fn check_message_signature(
+    message: &Message<H256, BlockNumber>,
+    id: &AuthorityId,
+    signature: &AuthoritySignature,
+    round: u64,
+    set_id: u64,
+) -> bool {
+    use sp_core::Pair as _;
+    sp_core::ed25519::Pair::verify(
+        &sp_core::ed25519::Signature::from_raw(*signature),
+        localized_payload(round, set_id, message),
+        &sp_core::ed25519::Public::from_raw(*id),
+    )
+}
+
+/// The GRANDPA authorities (id, weight) at block `at` and the current set id.
+pub fn authority_set(client: &Client, at: &H256) -> Result<(Vec<(AuthorityId, u64)>, u64)> {
+    let out = client.call(at, GRANDPA_AUTHORITIES, &[])?;
+    let authorities = Vec::<(AuthorityId, u64)>::decode(&mut &out[..]).map_err(|e| {
+        Error::BadRuntimeAnswer { method: GRANDPA_AUTHORITIES, reason: e.to_string() }
+    })?;
+    let out = client.call(at, GRANDPA_CURRENT_SET_ID, &[])?;
+    let set_id = u64::decode(&mut &out[..]).map_err(|e| Error::BadRuntimeAnswer {
+        method: GRANDPA_CURRENT_SET_ID,
+        reason: e.to_string(),
+    })?;
+    Ok((authorities, set_id))
+}
+
+/// Ancestry over a set of headers (a justification's `votes_ancestries` plus the target).
+struct AncestryChain {
+    headers: HashMap<H256, Header>,
+}
+
+impl Chain<H256, BlockNumber> for AncestryChain {
+    fn ancestry(&self, base: H256, block: H256) -> Result<Vec<H256>, finality_grandpa::Error> {
+        let mut route = Vec::new();
+        let mut current = block;
+        loop {
+            if current == base {
+                break;
+            }
+            let header =
+                self.headers.get(&current).ok_or(finality_grandpa::Error::NotDescendent)?;
+            current = header.parent_hash;
+            route.push(current);
+        }
+        route.pop();
+        Ok(route)
+    }
+}
+
+impl GrandpaJustification {
+    /// Decodes `encoded` and checks that it proves `(hash, number)` final for the voter
+    /// set `voters` with id `set_id`: every precommit signed by a voter of the set, for a
+    /// descendant of the block, and more than two thirds of the weight behind it.
+    pub fn verify(
+        encoded: &[u8],
+        hash: H256,
+        number: BlockNumber,
+        set_id: u64,
+        voters: &[(AuthorityId, u64)],
+    ) -> Result<Self> {
+        let bad = |reason: String| Error::BadJustification { hash, reason };
+        let mut input = encoded;
+        let justification = Self::decode(&mut input).map_err(|e| bad(e.to_string()))?;
+        if !input.is_empty() {
+            return Err(bad("trailing bytes".into()));
+        }
+        let commit = &justification.commit;
+        if (commit.target_hash, commit.target_number) != (hash, number) {
+            return Err(bad(format!(
+                "it is for block #{} {:?}",
+                commit.target_number, commit.target_hash
+            )));
+        }
+        let set =
+            VoterSet::new(voters.iter().cloned()).ok_or_else(|| bad("empty voter set".into()))?;
+        for signed in &commit.precommits {
+            let message = Message::Precommit(signed.precommit.clone());
+            if !check_message_signature(
+                &message,
+                &signed.id,
+                &signed.signature,
+                justification.round,
+                set_id,
+            ) {
+                return Err(bad(format!("bad signature of voter {}", hex(&signed.id))));
+            }
+        }
+        let mut headers: HashMap<H256, Header> =
+            justification.votes_ancestries.iter().map(|h| (h.hash(), h.clone())).collect();
+        headers.remove(&hash);
+        let chain = AncestryChain { headers };
+        let result = finality_grandpa::validate_commit(commit, &set, &chain)
+            .map_err(|e| bad(format!("{e:?}")))?;
+        if !result.is_valid() {
+            return Err(bad("the precommits do not reach the threshold".into()));
+        }
+        Ok(justification)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Carries round messages between voters.
+pub trait GrandpaNetwork: Send + Sync + 'static {
+    /// The messages of round `round` of set `set_id` from every voter, this node's own
+    /// included, as they arrive (unverified: the environment checks signatures).
+    fn round_messages(&self, set_id: u64, round: u64) -> BoxStream<'static, SignedVote>;
+    /// Sends this node's `message` of `round` to every voter (and to itself).
+    fn broadcast(&self, set_id: u64, round: u64, message: SignedVote);
+}
+
+/// Rounds of messages kept for late subscribers.
+const KEPT_ROUNDS: usize = 8;
+
+/// The network of a single node: messages loop back to their sender.
+#[derive(Default)]
+pub struct LocalNetwork {
+    rounds: Mutex<BTreeMap<(u64, u64), LocalRound>>,
+}
+
+#[derive(Default)]
+struct LocalRound {
+    messages: Vec<SignedVote>,
+    subscribers: Vec<futures::channel::mpsc::UnboundedSender<SignedVote>>,
+}
+
+impl GrandpaNetwork for LocalNetwork {
+    fn round_messages(&self, set_id: u64, round: u64) -> BoxStream<'static, SignedVote> {
+        let (tx, rx) = futures::channel::mpsc::unbounded();
+        let mut rounds = self.rounds.lock();
+        let entry = rounds.entry((set_id, round)).or_default();
+        for m in &entry.messages {
+            let _ = tx.unbounded_send(m.clone());
+        }
+        entry.subscribers.push(tx);
+        while rounds.len() > KEPT_ROUNDS {
+            rounds.pop_first();
+        }
+        rx.boxed()
+    }
+
+    fn broadcast(&self, set_id: u64, round: u64, message: SignedVote) {
+        let mut rounds = self.rounds.lock();
+        let entry = rounds.entry((set_id, round)).or_default();
+        entry.subscribers.retain(|tx| tx.unbounded_send(message.clone()).is_ok());
+        entry.messages.push(message);
+        while rounds.len() > KEPT_ROUNDS {
+            rounds.pop_first();
+        }
+    }
+}
+
+/// A sleep: the voter's timers take their clock from here (tests may simulate time).
+pub type Sleep = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
+
+/// The wall-clock sleep.
+pub fn wall_clock_sleep() -> Sleep {
+    Arc::new(|d| futures_timer::Delay::new(d).boxed())
+}
+
+/// Votes seen in the current round, for `grandpa_roundState`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoundReport {
+    /// The authority set id.
+    pub set_id: u64,
+    /// The round.
+    pub round: u64,
+    /// Total weight of the voters.
+    pub total_weight: u64,
+    /// Weight needed to finalize (more than two thirds).
+    pub threshold_weight: u64,
+    /// Voters with their weight.
+    pub voters: Vec<(AuthorityId, u64)>,
+    /// Voters whose prevote arrived.
+    pub prevoted: BTreeSet<AuthorityId>,
+    /// Voters whose precommit arrived.
+    pub precommitted: BTreeSet<AuthorityId>,
+}
+
+/// Settings of the voter.
+pub struct GrandpaParams {
+    /// The chain.
+    pub client: Arc<Client>,
+    /// Where the node's `gran` key lives; `None` observes without voting.
+    pub keystore: Option<Arc<LocalKeystore>>,
+    /// The transport of round messages.
+    pub network: Arc<dyn GrandpaNetwork>,
+    /// Expected time for a message to reach every voter; prevotes wait 2×, precommits 4×.
+    pub gossip_duration: Duration,
+    /// Where the last round this node voted in is kept across restarts, so a restarted
+    /// voter never votes twice in one round.
+    pub state_file: Option<PathBuf>,
+    /// The clock of the timers.
+    pub sleep: Sleep,
+    /// Shared with the RPC's `grandpa_roundState`.
+    pub report: Arc<Mutex<RoundReport>>,
+}
+
+/// The environment of one authority set's voter.
+pub struct GrandpaEnvironment(Arc<EnvInner>);
+
+impl std::ops::Deref for GrandpaEnvironment {
+    type Target = EnvInner;
+
+    fn deref(&self) -> &EnvInner {
+        &self.0
+    }
+}
+
+/// What the environment and its outgoing sinks share.
+pub struct EnvInner {
+    client: Arc<Client>,
+    keystore: Option<Arc<LocalKeystore>>,
+    network: Arc<dyn GrandpaNetwork>,
+    local_id: Option<AuthorityId>,
+    set_id: u64,
+    voters: Arc<VoterSet<AuthorityId>>,
+    gossip_duration: Duration,
+    state_file: Option<PathBuf>,
+    sleep: Sleep,
+    report: Arc<Mutex<RoundReport>>,
+}
+
+impl EnvInner {
+    fn timer(&self, d: Duration) -> Pin<Box<dyn futures::Future<Output = Result<()>> + Send>> {
+        (self.sleep)(d).map(Ok).boxed()
+    }
+
+    /// Notes that this node takes part in `round`: kept on disk before the vote leaves.
+    fn note_round(&self, round: u64) {
+        if let Some(path) = &self.state_file {
+            if let Err(e) = write_last_round(path, self.set_id, round) {
+                tracing::error!(target: "grandpa", "cannot persist the voter's round to {}: {e}", path.display());
+            }
+        }
+    }
+}
+
+fn write_last_round(path: &std::path::Path, set_id: u64, round: u64) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, format!("{set_id} {round}\n"))?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The last round this node voted in for `set_id`, from `path`; 0 when unknown.
+fn read_last_round(path: &std::path::Path, set_id: u64) -> u64 {
+    let Ok(text) = std::fs::read_to_string(path) else { return 0 };
+    let mut parts = text.split_whitespace().map(|p| p.parse::<u64>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(s)), Some(Ok(r))) if s == set_id => r,
+        _ => 0,
+    }
+}
+
+impl Chain<H256, BlockNumber> for GrandpaEnvironment {
+    fn ancestry(&self, base: H256, block: H256) -> Result<Vec<H256>, finality_grandpa::Error> {
+        if base == block {
+            return Ok(Vec::new());
+        }
+        let not = || finality_grandpa::Error::NotDescendent;
+        let base_number = self.client.header(&base).ok().flatten().ok_or_else(not)?.number;
+        let mut current = self.client.header(&block).ok().flatten().ok_or_else(not)?;
+        let mut route = Vec::new();
+        loop {
+            if current.number <= base_number {
+                return Err(not());
+            }
+            let parent = current.parent_hash;
+            if parent == base {
+                return Ok(route);
+            }
+            route.push(parent);
+            current = self.client.header(&parent).ok().flatten().ok_or_else(not)?;
+        }
+    }
+}
+
+/// The outgoing votes of one round: signed, noted on disk, handed to the network.
+pub struct Outgoing {
+    round: u64,
+    env: Arc<EnvInner>,
+}
+
+impl Sink<Message<H256, BlockNumber>> for Outgoing {
+    type Error = Error;
+
+    fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn start_send(self: Pin<&mut Self>, message: Message<H256, BlockNumber>) -> Result<()> {
+        let env = &self.env;
+        let (Some(id), Some(keystore)) = (env.local_id, env.keystore.as_ref()) else {
+            return Ok(());
+        };
+        let payload = localized_payload(self.round, env.set_id, &message);
+        let Some(signature) = keystore.ed25519_sign(GRANDPA_KEY_TYPE, &id, &payload)? else {
+            tracing::warn!(target: "grandpa", "the GRANDPA key left the keystore; not voting");
+            return Ok(());
+        };
+        env.note_round(self.round);
+        env.network.broadcast(env.set_id, self.round, SignedMessage { message, signature, id });
+        Ok(())
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+type BoxTimer = Pin<Box<dyn futures::Future<Output = Result<()>> + Send>>;
+
+impl Environment<H256, BlockNumber> for GrandpaEnvironment {
+    type Timer = BoxTimer;
+    type BestChain =
+        Pin<Box<dyn futures::Future<Output = Result<Option<(H256, BlockNumber)>>> + Send>>;
+    type Id = AuthorityId;
+    type Signature = AuthoritySignature;
+    type In = Pin<Box<dyn futures::Stream<Item = Result<SignedVote>> + Send>>;
+    type Out = Pin<Box<Outgoing>>;
+    type Error = Error;
+
+    fn best_chain_containing(&self, base: H256) -> Self::BestChain {
+        let info = self.client.info();
+        let best = if info.best_hash == base || self.ancestry(base, info.best_hash).is_ok() {
+            Some((info.best_hash, info.best_number))
+        } else {
+            None
+        };
+        futures::future::ready(Ok(best)).boxed()
+    }
+
+    fn round_data(&self, round: u64) -> RoundData<AuthorityId, BoxTimer, Self::In, Self::Out> {
+        {
+            let mut report = self.report.lock();
+            if report.round != round || report.set_id != self.set_id {
+                *report = RoundReport {
+                    set_id: self.set_id,
+                    round,
+                    total_weight: self.voters.total_weight().get(),
+                    threshold_weight: self.voters.threshold().get(),
+                    voters: self
+                        .voters
+                        .iter()
+                        .map(|(id, info)| (*id, info.weight().get()))
+                        .collect(),
+                    ..Default::default()
+                };
+            }
+        }
+        let set_id = self.set_id;
+        let voters = self.voters.clone();
+        let report = self.report.clone();
+        let incoming = self.network.round_messages(set_id, round).filter_map(move |m| {
+            let valid = voters.contains(&m.id)
+                && check_message_signature(&m.message, &m.id, &m.signature, round, set_id);
+            if !valid {
+                tracing::debug!(target: "grandpa", "dropping a vote with a bad signature or voter");
+                return futures::future::ready(None);
+            }
+            let mut r = report.lock();
+            if r.round == round {
+                match m.message {
+                    Message::Prevote(_) => {
+                        r.prevoted.insert(m.id);
+                    }
+                    Message::Precommit(_) => {
+                        r.precommitted.insert(m.id);
+                    }
+                    Message::PrimaryPropose(_) => {}
+                }
+            }
+            futures::future::ready(Some(Ok(m)))
+        });
+        RoundData {
+            voter_id: self.local_id,
+            prevote_timer: self.timer(self.gossip_duration * 2),
+            precommit_timer: self.timer(self.gossip_duration * 4),
+            incoming: Box::pin(incoming),
+            outgoing: Box::pin(Outgoing { round, env: self.0.clone() }),
+        }
+    }
+
+    fn round_commit_timer(&self) -> BoxTimer {
+        self.timer(self.gossip_duration)
+    }
+
+    fn proposed(&self, _round: u64, _propose: PrimaryPropose<H256, BlockNumber>) -> Result<()> {
+        Ok(())
+    }
+
+    fn prevoted(&self, _round: u64, _prevote: Prevote<H256, BlockNumber>) -> Result<()> {
+        Ok(())
+    }
+
+    fn precommitted(&self, _round: u64, _precommit: Precommit<H256, BlockNumber>) -> Result<()> {
+        Ok(())
+    }
+
+    fn completed(
+        &self,
+        round: u64,
+        _state: finality_grandpa::round::State<H256, BlockNumber>,
+        _base: (H256, BlockNumber),
+        _votes: &HistoricalVotes<H256, BlockNumber, AuthoritySignature, AuthorityId>,
+    ) -> Result<()> {
+        tracing::trace!(target: "grandpa", "round {round} completed");
+        Ok(())
+    }
+
+    fn concluded(
+        &self,
+        _round: u64,
+        _state: finality_grandpa::round::State<H256, BlockNumber>,
+        _base: (H256, BlockNumber),
+        _votes: &HistoricalVotes<H256, BlockNumber, AuthoritySignature, AuthorityId>,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    fn finalize_block(
+        &self,
+        hash: H256,
+        number: BlockNumber,
+        round: u64,
+        commit: GrandpaCommit,
+    ) -> Result<()> {
+        let finalized = self.client.info().finalized_number;
+        if number <= finalized {
+            return Ok(());
+        }
+        let mut ancestries = BTreeMap::new();
+        for signed in &commit.precommits {
+            let mut at = signed.precommit.target_hash;
+            while at != hash {
+                let Some(header) = self.client.header(&at)? else { break };
+                if header.number <= number {
+                    break;
+                }
+                at = header.parent_hash;
+                ancestries.insert(header.hash(), header);
+            }
+        }
+        let justification = GrandpaJustification {
+            round,
+            commit,
+            votes_ancestries: ancestries.into_values().collect(),
+        };
+        match self.client.finalize_block(hash, Some((GRANDPA_ENGINE_ID, justification.encode()))) {
+            Ok(()) => {
+                tracing::debug!(target: "grandpa", "finalized #{number} ({hash:?}) in round {round}");
+            }
+            Err(e) => {
+                tracing::warn!(target: "grandpa", "cannot finalize #{number} ({hash:?}): {e}")
+            }
+        }
+        Ok(())
+    }
+
+    fn prevote_equivocation(
+        &self,
+        round: u64,
+        equivocation: Equivocation<AuthorityId, Prevote<H256, BlockNumber>, AuthoritySignature>,
+    ) {
+        tracing::warn!(target: "grandpa", "voter {} prevoted twice in round {round}", hex(&equivocation.identity));
+    }
+
+    fn precommit_equivocation(
+        &self,
+        round: u64,
+        equivocation: Equivocation<AuthorityId, Precommit<H256, BlockNumber>, AuthoritySignature>,
+    ) {
+        tracing::warn!(target: "grandpa", "voter {} precommitted twice in round {round}", hex(&equivocation.identity));
+    }
+}
+
+/// Runs the voter of the current authority set until it fails; a failed voter restarts
+/// from the finalized block after a pause. Never returns unless the chain cannot answer.
+pub async fn run_grandpa(params: GrandpaParams) -> Result<()> {
+    loop {
+        let info = params.client.info();
+        let (authorities, set_id) = authority_set(&params.client, &info.finalized_hash)?;
+        let Some(voters) = VoterSet::new(authorities.iter().cloned()) else {
+            tracing::warn!(target: "grandpa", "no GRANDPA authorities; finality is off");
+            futures::future::pending::<()>().await;
+            return Ok(());
+        };
+        let local_id = match &params.keystore {
+            Some(keystore) => {
+                let keys = keystore.public_keys(KeyScheme::Ed25519, GRANDPA_KEY_TYPE)?;
+                authorities.iter().map(|(id, _)| *id).find(|id| keys.contains(id))
+            }
+            None => None,
+        };
+        let last_round = params.state_file.as_deref().map_or(0, |p| read_last_round(p, set_id));
+        tracing::info!(
+            target: "grandpa",
+            "👴 GRANDPA voter of set {set_id} ({} voters) starts at round {} from #{}{}",
+            authorities.len(),
+            last_round + 1,
+            info.finalized_number,
+            if local_id.is_some() { ", voting" } else { ", observing" },
+        );
+        let env = Arc::new(GrandpaEnvironment(Arc::new(EnvInner {
+            client: params.client.clone(),
+            keystore: params.keystore.clone(),
+            network: params.network.clone(),
+            local_id,
+            set_id,
+            voters: Arc::new(voters.clone()),
+            gossip_duration: params.gossip_duration,
+            state_file: params.state_file.clone(),
+            sleep: params.sleep.clone(),
+            report: params.report.clone(),
+        })));
+        let base = (info.finalized_hash, info.finalized_number);
+        let global_in = futures::stream::pending::<
+            Result<CommunicationIn<H256, BlockNumber, AuthoritySignature, AuthorityId>>,
+        >();
+        let global_out = futures::sink::drain::<
+            CommunicationOut<H256, BlockNumber, AuthoritySignature, AuthorityId>,
+        >()
+        .sink_map_err(|never| match never {});
+        let voter = Voter::new(
+            env,
+            voters,
+            (Box::pin(global_in), Box::pin(global_out)),
+            last_round,
+            Vec::new(),
+            base,
+            base,
+        );
+        match voter.await {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(target: "grandpa", "GRANDPA voter stopped: {e}; restarting");
+                (params.sleep)(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}

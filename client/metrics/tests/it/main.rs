@@ -1,0 +1,5 @@
+//! Integration tests of `lattice-metrics`, one module per topic.
+
+mod informant;
+mod metrics;
+mod server;

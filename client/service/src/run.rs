@@ -1,0 +1,336 @@
+//! Running a node until shutdown.
+
+use crate::{new_parts, Configuration, Error, NodeParts, Result, Role};
+use futures::{FutureExt, StreamExt};
+use lattice_chain::{Client, FullChainApi};
+use lattice_consensus::aura::{self, ProposalLimits};
+use lattice_consensus::grandpa::{self, GrandpaParams, LocalNetwork, RoundReport};
+use lattice_metrics::{BuildInfo, InformantSnapshot, MetricsRegistry, NodeMetrics};
+use lattice_txpool::{ChainEvent, Pool};
+use parking_lot::Mutex;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::watch;
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// Runs the node of `config` until `shutdown` resolves, then stops every task and closes
+/// the database. Fails early (before any task starts) when a part cannot open: a locked
+/// or foreign database, a bad chain spec, a taken port.
+pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> Result<()> {
+    let parts = tokio::task::block_in_place(|| new_parts(&config))?;
+    let NodeParts { client, pool, keystore } = parts;
+    let info = client.info();
+    tracing::info!(
+        "📦 Chain {} ({}), genesis {:?}, best #{} ({:?}), finalized #{}",
+        config.chain_spec.name,
+        config.chain_spec.id,
+        info.genesis_hash,
+        info.best_number,
+        info.best_hash,
+        info.finalized_number,
+    );
+    let version = client.runtime_version(&info.best_hash)?;
+    tracing::info!("🏷  Runtime {}-{}", version.spec_name, version.spec_version);
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+
+    // Metrics.
+    let registry = MetricsRegistry::new();
+    let metrics = NodeMetrics::register(
+        &registry,
+        &BuildInfo {
+            name: config.node_name.clone(),
+            version: config.impl_version.clone(),
+            chain: config.chain_spec.id.clone(),
+        },
+    )?;
+    metrics.set_roles(if config.role == Role::Authority { 4 } else { 1 });
+    metrics.set_best(info.best_number.into());
+    metrics.set_finalized(info.finalized_number.into());
+    let mut tasks = Vec::new();
+    if let Some(addr) = config.prometheus {
+        let listener = lattice_metrics::bind(addr).await?;
+        tracing::info!(
+            "〽️ Prometheus exporter started at {}",
+            listener.local_addr().map(|a| a.to_string()).unwrap_or_default()
+        );
+        tasks.push(tokio::spawn(
+            lattice_metrics::serve(listener, registry.clone(), stopped()).map(|_| ()),
+        ));
+    }
+
+    // An authority authors in the current slot at once (rather than from the next slot
+    // boundary), so a fresh dev chain has its first block, with a timestamp, by the time
+    // the RPC server answers.
+    if config.role == Role::Authority {
+        let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
+        let now = now_ms();
+        let slot = aura::slot_at(now, slot_ms);
+        let (c, p, k) = (client.clone(), pool.clone(), keystore.clone());
+        let limits = ProposalLimits::for_slot(Duration::from_millis(slot_ms));
+        match tokio::task::spawn_blocking(move || aura::author_slot(&c, &p, &k, slot, now, limits))
+            .await
+        {
+            Ok(Ok(Some(p))) => {
+                tracing::info!(target: "aura", "🎁 Authored block #{} ({:?}) in slot {slot} at start", p.number, p.hash)
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!(target: "aura", "authoring at start failed: {e}"),
+            Err(e) => tracing::error!(target: "aura", "authoring task panicked: {e}"),
+        }
+    }
+
+    // RPC.
+    let grandpa_report = Arc::new(Mutex::new(RoundReport::default()));
+    let rpc = match &config.rpc {
+        Some(settings) => {
+            let deny_unsafe = settings.methods.deny_unsafe(&settings.config.addr);
+            let deps = lattice_rpc::RpcDeps {
+                client: client.clone(),
+                pool: pool.clone(),
+                keystore: Some(keystore.clone()),
+                system: lattice_rpc::SystemInfo {
+                    chain_name: config.chain_spec.name.clone(),
+                    chain_type: lattice_rpc::ChainType::from_name(&chain_type_name(&config)),
+                    node_name: config.impl_name.clone(),
+                    version: config.impl_version.clone(),
+                    properties: config.chain_spec.properties.clone(),
+                },
+                network: Arc::new(lattice_rpc::NoNetwork::default()),
+                grandpa: Some(Arc::new(GrandpaRoundInfo(grandpa_report.clone()))),
+                roles: vec![match config.role {
+                    Role::Authority => "Authority".into(),
+                    Role::Full => "Full".into(),
+                }],
+            };
+            let module = lattice_rpc::rpc_module(deps, deny_unsafe);
+            let handle = lattice_rpc::start_server(settings.config.clone(), module)
+                .await
+                .map_err(|e| Error::Rpc(e.to_string()))?;
+            tracing::info!(
+                "Running JSON-RPC server: addr={}, methods={:?}",
+                handle.local_addr(),
+                settings.methods
+            );
+            Some(handle)
+        }
+        None => None,
+    };
+
+    // Chain events: pool maintenance and metrics, imports before finality.
+    tasks.push(tokio::spawn(follow_chain(client.clone(), pool.clone(), metrics.clone())));
+
+    // Authoring.
+    let authoring = if config.role == Role::Authority {
+        let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
+        Some(tokio::spawn(author_loop(
+            client.clone(),
+            pool.clone(),
+            keystore.clone(),
+            slot_ms,
+            metrics.clone(),
+            stopped(),
+        )))
+    } else {
+        None
+    };
+
+    // Finality.
+    let grandpa_params = GrandpaParams {
+        client: client.clone(),
+        keystore: (config.role == Role::Authority).then(|| keystore.clone()),
+        network: Arc::new(LocalNetwork::default()),
+        gossip_duration: config.grandpa_gossip,
+        state_file: Some(config.grandpa_state_path()),
+        sleep: grandpa::wall_clock_sleep(),
+        report: grandpa_report.clone(),
+    };
+    let voter = tokio::spawn(async move {
+        if let Err(e) = grandpa::run_grandpa(grandpa_params).await {
+            tracing::error!(target: "grandpa", "GRANDPA voter failed: {e}");
+        }
+    });
+
+    // Informant.
+    {
+        let client = client.clone();
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(lattice_metrics::run_informant(
+            config.informant_interval,
+            move || snapshot(&client, &pool),
+            stopped(),
+        )));
+    }
+
+    shutdown.await;
+    tracing::info!("Stopping the node");
+    let _ = stop_tx.send(true);
+    voter.abort();
+    if let Some(handle) = rpc {
+        handle.stop();
+        let _ = tokio::time::timeout(Duration::from_secs(5), handle.stopped()).await;
+    }
+    if let Some(authoring) = authoring {
+        let _ = tokio::time::timeout(Duration::from_secs(10), authoring).await;
+    }
+    for task in tasks {
+        task.abort();
+        let _ = task.await;
+    }
+    let _ = voter.await;
+    tracing::info!("Node stopped");
+    Ok(())
+}
+
+fn chain_type_name(config: &Configuration) -> String {
+    let json = serde_json::to_value(&config.chain_spec.chain_type).unwrap_or_default();
+    match json {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Object(map) => map
+            .get("Custom")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| "Custom".into()),
+        _ => "Live".into(),
+    }
+}
+
+/// `grandpa_roundState` from the voter's report.
+struct GrandpaRoundInfo(Arc<Mutex<RoundReport>>);
+
+impl lattice_rpc::GrandpaInfo for GrandpaRoundInfo {
+    fn round_state(&self) -> Option<serde_json::Value> {
+        let r = self.0.lock().clone();
+        if r.round == 0 {
+            return None;
+        }
+        let hex = |id: &[u8; 32]| {
+            format!("0x{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        };
+        let weight_of = |set: &std::collections::BTreeSet<[u8; 32]>| -> u64 {
+            r.voters.iter().filter(|(id, _)| set.contains(id)).map(|(_, w)| w).sum()
+        };
+        let missing = |set: &std::collections::BTreeSet<[u8; 32]>| -> Vec<String> {
+            r.voters.iter().filter(|(id, _)| !set.contains(id)).map(|(id, _)| hex(id)).collect()
+        };
+        Some(serde_json::json!({
+            "setId": r.set_id,
+            "best": {
+                "round": r.round,
+                "totalWeight": r.total_weight,
+                "thresholdWeight": r.threshold_weight,
+                "prevotes": { "currentWeight": weight_of(&r.prevoted), "missing": missing(&r.prevoted) },
+                "precommits": { "currentWeight": weight_of(&r.precommitted), "missing": missing(&r.precommitted) },
+            },
+            "background": [],
+        }))
+    }
+}
+
+fn snapshot(client: &Client, pool: &Pool<FullChainApi>) -> InformantSnapshot {
+    let info = client.info();
+    let status = pool.status();
+    InformantSnapshot {
+        best_number: info.best_number.into(),
+        best_hash: info.best_hash.0,
+        finalized_number: info.finalized_number.into(),
+        finalized_hash: info.finalized_hash.0,
+        ready_txs: status.ready,
+        future_txs: status.future,
+        peers: 0,
+        is_syncing: false,
+        target: None,
+    }
+}
+
+/// Follows imports and finality: the pool moves with the best and finalized blocks.
+async fn follow_chain(client: Arc<Client>, pool: Arc<Pool<FullChainApi>>, metrics: NodeMetrics) {
+    let mut imports = client.import_notification_stream().fuse();
+    let mut finality = client.finality_notification_stream().fuse();
+    loop {
+        let event = futures::select_biased! {
+            n = imports.next() => match n {
+                Some(n) if n.is_new_best => {
+                    metrics.set_best(n.header.number.into());
+                    let (enacted, retracted) = match &n.tree_route {
+                        Some(route) => (route.enacted.clone(), route.retracted.clone()),
+                        None => (Vec::new(), Vec::new()),
+                    };
+                    ChainEvent::NewBestBlock { hash: n.hash, enacted, retracted }
+                }
+                Some(_) => continue,
+                None => return,
+            },
+            n = finality.next() => match n {
+                Some(n) => {
+                    metrics.set_finalized(n.header.number.into());
+                    ChainEvent::Finalized { hash: n.hash, tree_route: n.tree_route }
+                }
+                None => return,
+            },
+        };
+        let pool2 = pool.clone();
+        match tokio::task::spawn_blocking(move || pool2.maintain(event)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(target: "txpool", "pool maintenance failed: {e}"),
+            Err(e) => tracing::error!(target: "txpool", "pool maintenance panicked: {e}"),
+        }
+        metrics.set_ready_transactions(pool.status().ready as u64);
+        if let Ok(leaves) = client.leaves() {
+            metrics.set_leaves(leaves.len() as u64);
+        }
+    }
+}
+
+/// Authors in this node's slots until `stopped` resolves.
+async fn author_loop(
+    client: Arc<Client>,
+    pool: Arc<Pool<FullChainApi>>,
+    keystore: Arc<lattice_keystore::LocalKeystore>,
+    slot_ms: u64,
+    metrics: NodeMetrics,
+    stopped: impl Future<Output = ()>,
+) {
+    let limits = ProposalLimits::for_slot(Duration::from_millis(slot_ms));
+    let mut stopped = std::pin::pin!(stopped.fuse());
+    loop {
+        let (slot, delay) = aura::next_slot_delay(now_ms(), slot_ms);
+        futures::select! {
+            _ = tokio::time::sleep(delay).fuse() => {}
+            _ = stopped.as_mut() => return,
+        }
+        let timestamp = now_ms().clamp(slot * slot_ms, slot * slot_ms + slot_ms - 1);
+        let (c, p, k) = (client.clone(), pool.clone(), keystore.clone());
+        let result = tokio::task::spawn_blocking(move || {
+            aura::author_slot(&c, &p, &k, slot, timestamp, limits)
+        })
+        .await;
+        match result {
+            Ok(Ok(Some(proposal))) => {
+                metrics.observe_proposal(proposal.elapsed);
+                metrics.observe_proposal_transactions(proposal.transactions);
+                tracing::info!(
+                    target: "aura",
+                    "🎁 Authored block #{} ({:?}) in slot {slot} with {} transactions in {} ms",
+                    proposal.number,
+                    proposal.hash,
+                    proposal.transactions,
+                    proposal.elapsed.as_millis(),
+                );
+            }
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => tracing::warn!(target: "aura", "authoring in slot {slot} failed: {e}"),
+            Err(e) => tracing::error!(target: "aura", "authoring task panicked: {e}"),
+        }
+    }
+}

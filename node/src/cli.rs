@@ -1,0 +1,306 @@
+//! The command line: Substrate's flags and subcommands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The Lattice node.
+#[derive(Debug, Parser)]
+#[command(name = "lattice", version = crate::version::impl_version(), about = "The Lattice node", long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) subcommand: Option<Command>,
+    #[command(flatten)]
+    pub(crate) run: RunCmd,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print a chain spec as JSON.
+    BuildSpec(BuildSpecCmd),
+    /// Write a chain spec as JSON to stdout or a file.
+    ExportChainSpec(ExportChainSpecCmd),
+    /// Key management: generate, inspect and insert keys; node keys.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Remove the chain's database.
+    PurgeChain(PurgeChainCmd),
+    /// Write blocks of the chain to a file (SCALE, with justifications).
+    ExportBlocks(ExportBlocksCmd),
+    /// Import blocks from a file written by `export-blocks`.
+    ImportBlocks(ImportBlocksCmd),
+    /// Remove the top unfinalized blocks.
+    Revert(RevertCmd),
+    /// Benchmarks.
+    #[command(subcommand)]
+    Benchmark(BenchmarkCmd),
+}
+
+/// Which chain and where its data lives.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct SharedParams {
+    /// The chain: `dev`, `local`, or the path of a chain spec JSON file.
+    #[arg(long, value_name = "CHAIN_SPEC")]
+    pub(crate) chain: Option<String>,
+    /// The development chain (`--chain dev`; for `run` also `--alice --validator --tmp
+    /// --rpc-cors all` unless given otherwise).
+    #[arg(long)]
+    pub(crate) dev: bool,
+    /// Where the node keeps its data (default `~/.local/share/lattice`).
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub(crate) base_path: Option<PathBuf>,
+    /// Log filter, e.g. `info,aura=debug` (also `RUST_LOG`).
+    #[arg(long, short = 'l', value_name = "LOG_PATTERN", num_args = 1..)]
+    pub(crate) log: Vec<String>,
+}
+
+/// `--rpc-methods`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum RpcMethodsArg {
+    /// Unsafe methods only when listening on loopback.
+    Auto,
+    /// Only safe methods.
+    Safe,
+    /// All methods.
+    Unsafe,
+}
+
+/// Running the node.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RunCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// Use a temporary base path, removed when the node stops.
+    #[arg(long)]
+    pub(crate) tmp: bool,
+    /// The node's human-readable name.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// Author blocks and vote in finality with the keys of the keystore.
+    #[arg(long)]
+    pub(crate) validator: bool,
+    /// Use `//Alice`'s keys and be a validator.
+    #[arg(long, conflicts_with_all = ["bob", "charlie", "dave", "eve", "ferdie"])]
+    pub(crate) alice: bool,
+    /// Use `//Bob`'s keys and be a validator.
+    #[arg(long, conflicts_with_all = ["charlie", "dave", "eve", "ferdie"])]
+    pub(crate) bob: bool,
+    /// Use `//Charlie`'s keys and be a validator.
+    #[arg(long, conflicts_with_all = ["dave", "eve", "ferdie"])]
+    pub(crate) charlie: bool,
+    /// Use `//Dave`'s keys and be a validator.
+    #[arg(long, conflicts_with_all = ["eve", "ferdie"])]
+    pub(crate) dave: bool,
+    /// Use `//Eve`'s keys and be a validator.
+    #[arg(long, conflicts_with_all = ["ferdie"])]
+    pub(crate) eve: bool,
+    /// Use `//Ferdie`'s keys and be a validator.
+    #[arg(long)]
+    pub(crate) ferdie: bool,
+    /// JSON-RPC port (HTTP and WebSocket).
+    #[arg(long, value_name = "PORT", default_value_t = 9944)]
+    pub(crate) rpc_port: u16,
+    /// Listen for RPC on all interfaces (unsafe methods then need `--rpc-methods unsafe`).
+    #[arg(long)]
+    pub(crate) rpc_external: bool,
+    /// Listen for RPC on all interfaces with every method exposed.
+    #[arg(long)]
+    pub(crate) unsafe_rpc_external: bool,
+    /// Which RPC methods to expose.
+    #[arg(long, value_enum, default_value_t = RpcMethodsArg::Auto, ignore_case = true)]
+    pub(crate) rpc_methods: RpcMethodsArg,
+    /// Browser origins allowed to call the RPC: `all`, or a comma-separated list.
+    #[arg(long, value_name = "ORIGINS")]
+    pub(crate) rpc_cors: Option<String>,
+    /// Most RPC connections at once.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) rpc_max_connections: u32,
+    /// Largest RPC request, in MiB.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) rpc_max_request_size: u32,
+    /// Largest RPC response, in MiB.
+    #[arg(long, default_value_t = 15)]
+    pub(crate) rpc_max_response_size: u32,
+    /// Most subscriptions per RPC connection.
+    #[arg(long, default_value_t = 1024)]
+    pub(crate) rpc_max_subscriptions_per_connection: u32,
+    /// Longest RPC batch (0 refuses batches).
+    #[arg(long, default_value_t = 256)]
+    pub(crate) rpc_max_batch_request_len: u32,
+    /// Peer-to-peer port (taken by the networking layer; reserved until it lands).
+    #[arg(long, value_name = "PORT")]
+    pub(crate) port: Option<u16>,
+    /// Peer-to-peer listening multiaddresses (reserved until networking lands).
+    #[arg(long, value_name = "MULTIADDR")]
+    pub(crate) listen_addr: Vec<String>,
+    /// Prometheus port.
+    #[arg(long, value_name = "PORT", default_value_t = 9615)]
+    pub(crate) prometheus_port: u16,
+    /// Expose Prometheus on all interfaces.
+    #[arg(long)]
+    pub(crate) prometheus_external: bool,
+    /// Do not expose Prometheus metrics.
+    #[arg(long)]
+    pub(crate) no_prometheus: bool,
+    /// State pruning: `archive` keeps every state, a number `N` the last N blocks'.
+    #[arg(long, value_name = "PRUNING_MODE")]
+    pub(crate) state_pruning: Option<String>,
+}
+
+/// `build-spec`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BuildSpecCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// The genesis as raw storage.
+    #[arg(long)]
+    pub(crate) raw: bool,
+    /// Leave out the default boot nodes.
+    #[arg(long)]
+    pub(crate) disable_default_bootnode: bool,
+}
+
+/// `export-chain-spec`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ExportChainSpecCmd {
+    /// The chain: `dev`, `local`, or a chain spec file.
+    #[arg(long, value_name = "CHAIN_SPEC", default_value = "local")]
+    pub(crate) chain: String,
+    /// The file to write (default stdout).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// The genesis as raw storage.
+    #[arg(long)]
+    pub(crate) raw: bool,
+}
+
+/// Key schemes.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// Schnorrkel sr25519 (accounts, Aura).
+    Sr25519,
+    /// Ed25519 (GRANDPA).
+    Ed25519,
+}
+
+/// `key` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCmd {
+    /// Generate a random key (a 12-word phrase).
+    Generate {
+        /// The key scheme.
+        #[arg(long, value_enum, default_value_t = Scheme::Sr25519, ignore_case = true)]
+        scheme: Scheme,
+        /// Print JSON.
+        #[arg(long, value_name = "FORMAT", default_value = "text")]
+        output_type: String,
+        /// SS58 address prefix.
+        #[arg(long, default_value_t = 42)]
+        network: u16,
+    },
+    /// Show the keys of a secret URI (phrase, hex seed or `//Alice`), or of a public key.
+    Inspect {
+        /// The secret URI, or with `--public` a public key (hex or SS58).
+        uri: String,
+        /// The key scheme.
+        #[arg(long, value_enum, default_value_t = Scheme::Sr25519, ignore_case = true)]
+        scheme: Scheme,
+        /// `uri` is a public key.
+        #[arg(long)]
+        public: bool,
+        /// Print JSON.
+        #[arg(long, value_name = "FORMAT", default_value = "text")]
+        output_type: String,
+        /// SS58 address prefix.
+        #[arg(long, default_value_t = 42)]
+        network: u16,
+    },
+    /// Put a key into the node's keystore.
+    Insert {
+        #[command(flatten)]
+        shared: SharedParams,
+        /// The secret URI.
+        #[arg(long)]
+        suri: String,
+        /// The key type: `aura`, `gran`, or any 4 characters.
+        #[arg(long)]
+        key_type: String,
+        /// The key scheme.
+        #[arg(long, value_enum, default_value_t = Scheme::Sr25519, ignore_case = true)]
+        scheme: Scheme,
+    },
+    /// Generate a node (libp2p ed25519) key; prints the peer id.
+    GenerateNodeKey {
+        /// Write the secret key (hex) to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Print the peer id of a node key file.
+    InspectNodeKey {
+        /// The node key file (64 hex characters, or 32 raw bytes).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+/// `purge-chain`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct PurgeChainCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// Do not ask for confirmation.
+    #[arg(short = 'y')]
+    pub(crate) yes: bool,
+}
+
+/// `export-blocks`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ExportBlocksCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// The file to write.
+    pub(crate) output: PathBuf,
+    /// The first block.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) from: u32,
+    /// The last block (default the best block).
+    #[arg(long)]
+    pub(crate) to: Option<u32>,
+}
+
+/// `import-blocks`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ImportBlocksCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// The file to read.
+    pub(crate) input: PathBuf,
+}
+
+/// `revert`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RevertCmd {
+    #[command(flatten)]
+    pub(crate) shared: SharedParams,
+    /// How many blocks to remove.
+    #[arg(default_value_t = 256)]
+    pub(crate) num: u32,
+}
+
+/// `benchmark` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchmarkCmd {
+    /// Build and import blocks of transfers through the database; print the rates.
+    Block(BenchmarkBlockCmd),
+}
+
+/// `benchmark block`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BenchmarkBlockCmd {
+    /// Transfers per block.
+    #[arg(long, default_value_t = 3500)]
+    pub(crate) transfers: u32,
+    /// Blocks measured (the median is printed).
+    #[arg(long, default_value_t = 5)]
+    pub(crate) repeat: u32,
+}
