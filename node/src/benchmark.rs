@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 pub(crate) fn run(cmd: BenchmarkCmd) -> Result<(), String> {
     match cmd {
         BenchmarkCmd::Block(cmd) => block(cmd),
+        BenchmarkCmd::Load(cmd) => crate::load::run(cmd),
     }
 }
 
@@ -32,6 +33,7 @@ fn config(dir: &std::path::Path, name: &str) -> Result<Configuration, String> {
         dev_key_seed: Some("//Alice".into()),
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
+        pool: lattice_txpool::Options::default(),
     })
 }
 

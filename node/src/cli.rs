@@ -145,6 +145,13 @@ pub(crate) struct RunCmd {
     /// State pruning: `archive` keeps every state, a number `N` the last N blocks'.
     #[arg(long, value_name = "PRUNING_MODE")]
     pub(crate) state_pruning: Option<String>,
+    /// Most transactions in the pool's ready queue (the future queue holds a tenth).
+    #[arg(long, value_name = "COUNT", default_value_t = 8192)]
+    pub(crate) pool_limit: usize,
+    /// Most kilobytes of transactions in the pool's ready queue (the future queue holds a
+    /// tenth).
+    #[arg(long, value_name = "COUNT", default_value_t = 20480)]
+    pub(crate) pool_kbytes: usize,
 }
 
 /// `build-spec`.
@@ -292,6 +299,29 @@ pub(crate) struct RevertCmd {
 pub(crate) enum BenchmarkCmd {
     /// Build and import blocks of transfers through the database; print the rates.
     Block(BenchmarkBlockCmd),
+    /// Submit signed transfers to a running dev node over RPC; print the sustained rate
+    /// of finalized transfers.
+    Load(BenchmarkLoadCmd),
+}
+
+/// `benchmark load`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BenchmarkLoadCmd {
+    /// The node's RPC address (HTTP).
+    #[arg(long, default_value = "127.0.0.1:9944")]
+    pub(crate) rpc: std::net::SocketAddr,
+    /// Seconds to measure, after the warm-up.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) duration: u64,
+    /// Seconds of warm-up (submitting, not measured).
+    #[arg(long, default_value_t = 10)]
+    pub(crate) warmup: u64,
+    /// Transfers kept in flight (submitted, not yet finalized).
+    #[arg(long, default_value_t = 20_000)]
+    pub(crate) in_flight: u64,
+    /// Transfers per RPC batch.
+    #[arg(long, default_value_t = 250)]
+    pub(crate) batch: usize,
 }
 
 /// `benchmark block`.

@@ -82,7 +82,17 @@ fn offline_config(shared: &SharedParams) -> Result<Configuration, String> {
         dev_key_seed: None,
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
+        pool: lattice_txpool::Options::default(),
     })
+}
+
+/// The pool's limits from `--pool-limit` and `--pool-kbytes`, as Substrate sets them: the
+/// future queue gets a tenth of each.
+fn pool_options(limit: usize, kbytes: usize) -> lattice_txpool::Options {
+    let ready = lattice_txpool::Limit { count: limit, total_bytes: kbytes.saturating_mul(1024) };
+    let future =
+        lattice_txpool::Limit { count: limit / 10, total_bytes: kbytes.saturating_mul(1024) / 10 };
+    lattice_txpool::Options { ready, future, ..Default::default() }
 }
 
 fn run_node(cmd: RunCmd) -> Result<(), String> {
@@ -185,6 +195,7 @@ fn run_node(cmd: RunCmd) -> Result<(), String> {
         dev_key_seed: dev_key,
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
+        pool: pool_options(cmd.pool_limit, cmd.pool_kbytes),
     };
     tracing::info!("{IMPL_NAME}");
     tracing::info!("✌️  version {}", impl_version());

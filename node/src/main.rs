@@ -10,6 +10,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod key;
+mod load;
 mod version;
 
 fn main() {

@@ -51,6 +51,8 @@ pub struct Configuration {
     pub informant_interval: Duration,
     /// GRANDPA's gossip time estimate.
     pub grandpa_gossip: Duration,
+    /// Limits of the transaction pool (`--pool-limit`, `--pool-kbytes`).
+    pub pool: lattice_txpool::Options,
 }
 
 impl Configuration {

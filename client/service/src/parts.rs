@@ -6,7 +6,7 @@ use lattice_db::{Database, DatabaseConfig};
 use lattice_executor::{ExecutorConfig, WasmExecutor};
 use lattice_io::KeyScheme;
 use lattice_keystore::LocalKeystore;
-use lattice_txpool::{BlockInfo, Options, Pool, SystemClock};
+use lattice_txpool::{BlockInfo, Pool, SystemClock};
 use std::sync::Arc;
 
 /// The chain, the pool and the keystore of a node.
@@ -49,7 +49,7 @@ pub fn new_parts(config: &Configuration) -> Result<NodeParts> {
     let info = client.info();
     let pool = Arc::new(Pool::new(
         FullChainApi::new(client.clone()),
-        Options::default(),
+        config.pool.clone(),
         Arc::new(SystemClock::new()),
         BlockInfo { hash: info.best_hash, number: info.best_number },
     ));

@@ -39,6 +39,14 @@ fn rpc_refuses_bad_requests_and_extrinsics_and_keeps_serving() {
     let err = rpc_call(port, "author_submitExtrinsic", json!(["0x0102030405"])).unwrap_err();
     assert!(err.contains("code"), "{err}");
 
+    // An extrinsic above the 4 MiB limit, in a request under the RPC limit: refused.
+    let mut huge = Vec::new();
+    codec::Encode::encode_to(&codec::Compact(5u32 * 1024 * 1024), &mut huge);
+    huge.push(0x84);
+    huge.resize(huge.len() + 5 * 1024 * 1024 - 1, 0);
+    let err = rpc_call(port, "author_submitExtrinsic", json!([to_hex(&huge)])).unwrap_err();
+    assert!(err.contains("code"), "{err:.300}");
+
     // A good transfer, then its replay.
     let builder = transfer_builder(&node);
     let alice = dev("Alice");
