@@ -35,23 +35,18 @@ impl TransferBuilder {
     ) -> Result<Self, String> {
         let prefixed = RuntimeMetadataPrefixed::decode(&mut &metadata[..])
             .map_err(|e| format!("metadata does not decode: {e}"))?;
-        let (types, pallets): (_, Vec<(String, u8, Option<u32>)>) = match prefixed.1 {
-            RuntimeMetadata::V14(m) => {
-                let p = m
-                    .pallets
+        // (name, index, call type) of each pallet, from V14 or V15 alike.
+        macro_rules! pallets_of {
+            ($m:expr) => {
+                $m.pallets
                     .iter()
                     .map(|p| (p.name.clone(), p.index, p.calls.as_ref().map(|c| c.ty.id)))
-                    .collect();
-                (m.types, p)
-            }
-            RuntimeMetadata::V15(m) => {
-                let p = m
-                    .pallets
-                    .iter()
-                    .map(|p| (p.name.clone(), p.index, p.calls.as_ref().map(|c| c.ty.id)))
-                    .collect();
-                (m.types, p)
-            }
+                    .collect::<Vec<_>>()
+            };
+        }
+        let (pallets, types) = match prefixed.1 {
+            RuntimeMetadata::V14(m) => (pallets_of!(m), m.types),
+            RuntimeMetadata::V15(m) => (pallets_of!(m), m.types),
             _ => return Err("metadata is not V14 or V15".into()),
         };
         let (_, pallet_index, calls) = pallets

@@ -45,7 +45,8 @@
 //!
 //! ## Feature flags
 //!
-//! None.
+//! - `test-utils`: [`test_utils`], a development chain with signed transfers for tests of
+//!   the client crates (pulls in the runtime crate natively; never for the node binary).
 
 mod builder;
 mod cache;
@@ -54,6 +55,8 @@ mod error;
 mod genesis;
 mod notify;
 mod pool_api;
+#[cfg(feature = "test-utils")]
+pub mod test_utils;
 
 pub use builder::{BlockBuilder, BuiltBlock};
 pub use cache::CachedState;

@@ -6,9 +6,7 @@
 mod aura;
 mod grandpa;
 
-use lattice_chain::{build_genesis_state, genesis_preset, Client, FullChainApi};
-use lattice_db::{Database, DatabaseConfig};
-use lattice_executor::{ExecutorConfig, WasmExecutor};
+use lattice_chain::{Client, FullChainApi};
 use lattice_keystore::LocalKeystore;
 use lattice_primitives::H256;
 use lattice_txpool::{BlockInfo, Options, Pool, SystemClock};
@@ -27,20 +25,10 @@ pub struct Node {
     pub dir: tempfile::TempDir,
 }
 
-/// The runtime blob.
-pub fn wasm() -> &'static [u8] {
-    lattice_runtime_wasm::WASM_BINARY.expect("the Wasm runtime is built")
-}
-
 /// A node on a fresh database; `keys` names the dev accounts whose session keys it holds.
 pub fn node(keys: &[&str]) -> Node {
     let dir = tempfile::tempdir().unwrap();
-    let executor = WasmExecutor::new(ExecutorConfig::default()).unwrap();
-    let json = genesis_preset(&executor, wasm(), "development").unwrap().unwrap();
-    let mut genesis = build_genesis_state(&executor, wasm(), &json).unwrap();
-    genesis.push((b":code".to_vec(), wasm().to_vec()));
-    let db = Database::open(DatabaseConfig::new(dir.path().join("db"))).unwrap();
-    let client = Arc::new(Client::new(db, executor, genesis, None).unwrap());
+    let client = Arc::new(lattice_chain::test_utils::dev_client(&dir.path().join("db"), None));
     let keystore = Arc::new(LocalKeystore::open(dir.path().join("keystore")).unwrap());
     for name in keys {
         let suri = format!("//{name}");

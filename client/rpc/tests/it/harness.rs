@@ -3,50 +3,21 @@
 
 #![allow(unreachable_pub, dead_code)]
 
-use codec::Encode;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
-use lattice_chain::{
-    build_genesis_state, genesis_preset, BlockBuilder, BlockOrigin, BuiltBlock, Client,
-    FullChainApi,
-};
-use lattice_db::{Database, DatabaseConfig};
-use lattice_executor::{ExecutorConfig, WasmExecutor};
-use lattice_primitives::inherent::TIMESTAMP_INHERENT;
-use lattice_primitives::{
-    AccountId32, Address, Digest, DigestItem, Era, InherentData, MultiSignature, H256,
-};
+pub use lattice_chain::test_utils::{account, account_key, build, pair, transfer};
+use lattice_chain::{BlockOrigin, Client, FullChainApi};
+use lattice_primitives::{AccountId32, H256};
 use lattice_rpc::{
     rpc_module, start_server, ChainType, NoNetwork, RpcConfig, RpcDeps, RpcServerHandle, SystemInfo,
 };
-use lattice_runtime::{extensions, Extrinsic, RuntimeCall};
 use lattice_txpool::{BlockInfo, ChainEvent, Options, Pool, SystemClock};
 use serde_json::Value;
 use sp_core::{sr25519, Pair};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-pub fn wasm() -> &'static [u8] {
-    lattice_runtime_wasm::WASM_BINARY.expect("the Wasm runtime is built")
-}
-
-/// The development genesis, `:code` included.
-pub fn genesis(executor: &WasmExecutor) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let json = genesis_preset(executor, wasm(), "development").unwrap().expect("dev preset");
-    let mut pairs = build_genesis_state(executor, wasm(), &json).unwrap();
-    pairs.push((b":code".to_vec(), wasm().to_vec()));
-    pairs
-}
-
-pub fn pair(seed: &str) -> sr25519::Pair {
-    sr25519::Pair::from_string(seed, None).unwrap()
-}
-
-pub fn account(p: &sr25519::Pair) -> AccountId32 {
-    AccountId32(p.public().0)
-}
 
 pub fn ss58(p: &sr25519::Pair) -> String {
     use sp_core::crypto::Ss58Codec;
@@ -71,10 +42,7 @@ pub async fn node_with(tweak: impl FnOnce(&mut RpcConfig), deny_unsafe: bool) ->
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_path_buf();
     let client = tokio::task::spawn_blocking(move || {
-        let executor = WasmExecutor::new(ExecutorConfig::default()).expect("executor starts");
-        let genesis = genesis(&executor);
-        let db = Database::open(DatabaseConfig::new(&path)).unwrap();
-        Arc::new(Client::new(db, executor, genesis, None).unwrap())
+        Arc::new(lattice_chain::test_utils::dev_client(&path, None))
     })
     .await
     .unwrap();
@@ -167,58 +135,6 @@ impl TestNode {
     ) -> Vec<u8> {
         transfer(&self.client, from, to, value, nonce)
     }
-}
-
-/// A signed immortal `transfer_keep_alive`.
-pub fn transfer(
-    client: &Client,
-    from: &sr25519::Pair,
-    to: &AccountId32,
-    value: u128,
-    nonce: u32,
-) -> Vec<u8> {
-    let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-        dest: Address::Id(*to),
-        value,
-    });
-    let extra = extensions::extra(nonce, Era::Immortal, 0);
-    let v = lattice_runtime::VERSION;
-    let g = client.genesis_hash();
-    let implicit: extensions::Implicit = (v.spec_version, v.transaction_version, g, g);
-    let payload = lattice_primitives::extrinsic::signing_payload(
-        &call,
-        &extra,
-        &implicit,
-        lattice_io::hashing::blake2_256,
-    );
-    let signature = from.sign(&payload);
-    Extrinsic::new_signed(
-        call,
-        Address::Id(account(from)),
-        MultiSignature::Sr25519(signature.0),
-        extra,
-    )
-    .encode()
-}
-
-/// Builds a block on `parent` in `slot` with `txs`; panics if one is refused.
-pub fn build(client: &Client, parent: H256, slot: u64, txs: &[Vec<u8>]) -> BuiltBlock {
-    let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
-    let mut builder = BlockBuilder::new(client, parent, digest).unwrap();
-    let mut data = InherentData::default();
-    data.put(TIMESTAMP_INHERENT, &(slot * lattice_runtime::configs::SLOT_DURATION));
-    for xt in builder.create_inherents(&data).unwrap() {
-        builder.push(&xt).unwrap().expect("inherent applies").expect("inherent dispatches");
-    }
-    for xt in txs {
-        builder.push(xt).unwrap().expect("transaction applies").expect("transaction dispatches");
-    }
-    builder.build().unwrap()
-}
-
-/// The storage key of `System.Account(who)`.
-pub fn account_key(who: &AccountId32) -> Vec<u8> {
-    pallet_system::Account::<lattice_runtime::Runtime>::key(who)
 }
 
 /// `0x`-hex.
