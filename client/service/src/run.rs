@@ -13,6 +13,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
+/// The timestamp a block of `slot` carries: the start of the slot. Consecutive authored
+/// slots are then a whole slot apart, above the runtime's minimum period (half a slot),
+/// however late in its slot a block is built.
+fn slot_timestamp(slot: u64, slot_ms: u64) -> u64 {
+    slot.saturating_mul(slot_ms)
+}
+
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
@@ -74,12 +81,14 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
     // the RPC server answers.
     if config.role == Role::Authority {
         let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
-        let now = now_ms();
-        let slot = aura::slot_at(now, slot_ms);
+        let slot = aura::slot_at(now_ms(), slot_ms);
+        let timestamp = slot_timestamp(slot, slot_ms);
         let (c, p, k) = (client.clone(), pool.clone(), keystore.clone());
         let limits = ProposalLimits::for_slot(Duration::from_millis(slot_ms));
-        match tokio::task::spawn_blocking(move || aura::author_slot(&c, &p, &k, slot, now, limits))
-            .await
+        match tokio::task::spawn_blocking(move || {
+            aura::author_slot(&c, &p, &k, slot, timestamp, limits)
+        })
+        .await
         {
             Ok(Ok(Some(p))) => {
                 tracing::info!(target: "aura", "🎁 Authored block #{} ({:?}) in slot {slot} at start", p.number, p.hash)
@@ -309,7 +318,7 @@ async fn author_loop(
             _ = tokio::time::sleep(delay).fuse() => {}
             _ = stopped.as_mut() => return,
         }
-        let timestamp = now_ms().clamp(slot * slot_ms, slot * slot_ms + slot_ms - 1);
+        let timestamp = slot_timestamp(slot, slot_ms);
         let (c, p, k) = (client.clone(), pool.clone(), keystore.clone());
         let result = tokio::task::spawn_blocking(move || {
             aura::author_slot(&c, &p, &k, slot, timestamp, limits)
