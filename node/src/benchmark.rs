@@ -87,8 +87,8 @@ fn block(cmd: BenchmarkBlockCmd) -> Result<(), String> {
             block
                 .push(&xt)
                 .map_err(|e| e.to_string())?
-                .map_err(|e| format!("inherent: {e:?}"))?
-                .ok();
+                .map_err(|e| format!("inherent refused: {e:?}"))?
+                .map_err(|e| format!("inherent failed: {e:?}"))?;
         }
         let mut included = 0u32;
         for xt in &txs {

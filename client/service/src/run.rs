@@ -79,8 +79,8 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
     // An authority authors in the current slot at once (rather than from the next slot
     // boundary), so a fresh dev chain has its first block, with a timestamp, by the time
     // the RPC server answers.
+    let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
     if config.role == Role::Authority {
-        let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
         let slot = aura::slot_at(now_ms(), slot_ms);
         let timestamp = slot_timestamp(slot, slot_ms);
         let (c, p, k) = (client.clone(), pool.clone(), keystore.clone());
@@ -141,7 +141,6 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
 
     // Authoring.
     let authoring = if config.role == Role::Authority {
-        let slot_ms = aura::slot_duration(&client, &info.best_hash)?;
         Some(tokio::spawn(author_loop(
             client.clone(),
             pool.clone(),

@@ -3,15 +3,7 @@
 use crate::harness::*;
 use serde_json::json;
 use sp_core::Pair;
-use std::process::Command;
 use std::time::Duration;
-
-fn run(args: &[&str]) -> (bool, String) {
-    let out = Command::new(binary()).args(args).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
 
 #[test]
 fn rpc_refuses_bad_requests_and_extrinsics_and_keeps_serving() {

@@ -11,6 +11,14 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_lattice")
 }
 
+/// Runs `lattice ARGS` to completion: (success, stdout and stderr).
+pub fn run(args: &[&str]) -> (bool, String) {
+    let out = Command::new(binary()).args(args).output().unwrap();
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

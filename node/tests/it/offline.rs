@@ -6,13 +6,6 @@ use serde_json::json;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn run(args: &[&str]) -> (bool, String) {
-    let out = Command::new(binary()).args(args).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
 #[test]
 fn exported_blocks_import_into_a_fresh_node_with_their_finality_then_revert_and_purge() {
     let dir = tempfile::tempdir().unwrap();
@@ -25,8 +18,8 @@ fn exported_blocks_import_into_a_fresh_node_with_their_finality_then_revert_and_
         assert!(started.elapsed() < Duration::from_secs(40), "{}", node.log_tail());
         std::thread::sleep(Duration::from_millis(200));
     }
-    let metrics_text = node.rpc("system_health", json!([]));
-    assert_eq!(metrics_text["isSyncing"], json!(false));
+    let health = node.rpc("system_health", json!([]));
+    assert_eq!(health["isSyncing"], json!(false));
     assert!(node.terminate(Duration::from_secs(20)).success(), "{}", node.log_tail());
 
     let file = dir.path().join("blocks.bin");
