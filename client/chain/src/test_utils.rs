@@ -46,6 +46,22 @@ pub fn dev_client(
     Client::new(db, executor, genesis, keystore).expect("the development chain starts")
 }
 
+/// A client of the `local_testnet` chain (Alice, Bob, Charlie and Dave are the Aura and
+/// GRANDPA authorities) on the database at `path` (created if missing).
+pub fn local_testnet_client(
+    path: &Path,
+    keystore: Option<Arc<dyn lattice_io::Keystore + Send + Sync>>,
+) -> Client {
+    let executor = executor();
+    let json = genesis_preset(&executor, wasm(), "local_testnet")
+        .expect("the runtime answers")
+        .expect("the local_testnet preset exists");
+    let mut genesis = build_genesis_state(&executor, wasm(), &json).expect("the preset builds");
+    genesis.push((b":code".to_vec(), wasm().to_vec()));
+    let db = Database::open(DatabaseConfig::new(path)).expect("the test database opens");
+    Client::new(db, executor, genesis, keystore).expect("the local testnet chain starts")
+}
+
 /// The key pair of a dev seed such as `//Alice`.
 pub fn pair(seed: &str) -> sr25519::Pair {
     sr25519::Pair::from_string(seed, None).expect("dev seeds are valid")

@@ -6,20 +6,44 @@
 //! its [`GrandpaJustification`] (Substrate's encoding, engine `FRNK`).
 //!
 //! Messages travel through a [`GrandpaNetwork`]: [`LocalNetwork`] loops them back inside
-//! the process (a dev chain's single voter); the peer-to-peer network implements the
-//! same trait, so more voters only add a transport.
+//! the process (a dev chain's single voter); [`gossip::GrandpaGossip`] carries them
+//! between voters over any peer-to-peer transport.
+//!
+//! ## Authority set changes
+//!
+//! The runtime's GRANDPA pallet increments `GrandpaApi_current_set_id` in `on_finalize`
+//! of the block that enacts a change (signalling block + delay). The voter of set `n`
+//! finalizes up to that block and no further ([`GrandpaEnvironment`] cuts the best chain
+//! there); when a finalized block (by this voter, by a commit, or by a justification
+//! imported with a block) reports another set id, [`run_grandpa`] ends the voter and
+//! starts the next set's voter from that block, at round 1.
+//!
+//! Not handled: forced changes (the pallet's `ForcedChange` log, for a stalled set, is
+//! enacted here only once a block at or after it is finalized by other means, e.g. a
+//! justification from sync), pauses and resumes (`Pause`/`Resume` logs) and disabled
+//! authorities (`OnDisabled`): the voter ignores these digest items. Catching up across
+//! sets is left to block sync, which brings justifications.
+
+pub mod equivocation;
+pub mod gossip;
+mod voter;
+
+pub use equivocation::{EquivocationLog, EquivocationProof, VoteEquivocation};
+pub use voter::run_grandpa;
 
 use crate::{Error, Result};
 use codec::{Decode, Encode};
-use finality_grandpa::voter::{CommunicationIn, CommunicationOut, Environment, RoundData, Voter};
+use finality_grandpa::voter::{
+    Callback, CommunicationIn, CommunicationOut, Environment, RoundData, Voter,
+};
 use finality_grandpa::voter_set::VoterSet;
 use finality_grandpa::{
-    Chain, Commit, Equivocation, HistoricalVotes, Message, Precommit, Prevote, PrimaryPropose,
-    SignedMessage,
+    CatchUp, Chain, Commit, CompactCommit, Equivocation, HistoricalVotes, Message, Precommit,
+    Prevote, PrimaryPropose, SignedMessage, SignedPrecommit, SignedPrevote,
 };
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
-use futures::{FutureExt, Sink, SinkExt, StreamExt};
+use futures::{FutureExt, Sink, StreamExt};
 use lattice_chain::Client;
 use lattice_io::KeyScheme;
 use lattice_keystore::LocalKeystore;
@@ -27,7 +51,7 @@ use lattice_primitives::api::methods::{GRANDPA_AUTHORITIES, GRANDPA_CURRENT_SET_
 use lattice_primitives::header::GRANDPA_ENGINE_ID;
 use lattice_primitives::{BlockNumber, Header, H256};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -45,6 +69,11 @@ pub type AuthoritySignature = [u8; 64];
 pub type SignedVote = SignedMessage<H256, BlockNumber, AuthoritySignature, AuthorityId>;
 /// A commit: a block and the precommits that finalize it.
 pub type GrandpaCommit = Commit<H256, BlockNumber, AuthoritySignature, AuthorityId>;
+/// A commit as sent on the wire: precommits and signatures in two lists.
+pub type CompactGrandpaCommit = CompactCommit<H256, BlockNumber, AuthoritySignature, AuthorityId>;
+/// The prevotes and precommits of a completed round, which let a lagging voter jump to
+/// the next round.
+pub type GrandpaCatchUp = CatchUp<H256, BlockNumber, AuthoritySignature, AuthorityId>;
 
 /// Proof that a block is final: a commit of a round and the headers linking its
 /// precommits' targets to the committed block (Substrate's `GrandpaJustification`).
@@ -85,12 +114,16 @@ pub fn authority_set(client: &Client, at: &H256) -> Result<(Vec<(AuthorityId, u6
     let authorities = Vec::<(AuthorityId, u64)>::decode(&mut &out[..]).map_err(|e| {
         Error::BadRuntimeAnswer { method: GRANDPA_AUTHORITIES, reason: e.to_string() }
     })?;
+    Ok((authorities, current_set_id(client, at)?))
+}
+
+/// The authority set id after block `at`.
+fn current_set_id(client: &Client, at: &H256) -> Result<u64> {
     let out = client.call(at, GRANDPA_CURRENT_SET_ID, &[])?;
-    let set_id = u64::decode(&mut &out[..]).map_err(|e| Error::BadRuntimeAnswer {
+    u64::decode(&mut &out[..]).map_err(|e| Error::BadRuntimeAnswer {
         method: GRANDPA_CURRENT_SET_ID,
         reason: e.to_string(),
-    })?;
-    Ok((authorities, set_id))
+    })
 }
 
 /// Ancestry over a set of headers (a justification's `votes_ancestries` plus the target).
@@ -171,13 +204,41 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Carries round messages between voters.
+/// A message for the voter as a whole rather than one round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GlobalMessage {
+    /// A commit of another voter, its signatures and threshold checked.
+    Commit {
+        /// The round of the precommits.
+        round: u64,
+        /// The commit.
+        commit: CompactGrandpaCommit,
+    },
+    /// A catch-up answered by a peer, its signatures and thresholds checked.
+    CatchUp(GrandpaCatchUp),
+}
+
+/// Carries messages between voters. The methods with default bodies serve transports
+/// with peers; a single node's [`LocalNetwork`] needs none of them.
 pub trait GrandpaNetwork: Send + Sync + 'static {
     /// The messages of round `round` of set `set_id` from every voter, this node's own
     /// included, as they arrive (unverified: the environment checks signatures).
     fn round_messages(&self, set_id: u64, round: u64) -> BoxStream<'static, SignedVote>;
     /// Sends this node's `message` of `round` to every voter (and to itself).
     fn broadcast(&self, set_id: u64, round: u64, message: SignedVote);
+    /// The voter of authority set `set_id`, with these voters and weights, starts.
+    fn start_set(&self, _set_id: u64, _voters: &[(AuthorityId, u64)]) {}
+    /// The voter started `round`; `finalized_number` is the node's finalized block.
+    fn note_round(&self, _set_id: u64, _round: u64, _finalized_number: BlockNumber) {}
+    /// A round completed with these votes (kept to answer catch-up requests).
+    fn note_completed(&self, _set_id: u64, _catch_up: GrandpaCatchUp) {}
+    /// Commits and catch-ups from peers for the voter of `set_id`; a new call replaces
+    /// the previous stream. Never ends by default.
+    fn global_messages(&self, _set_id: u64) -> BoxStream<'static, GlobalMessage> {
+        futures::stream::pending().boxed()
+    }
+    /// Sends this node's commit of `round` to the peers.
+    fn broadcast_commit(&self, _set_id: u64, _round: u64, _commit: GrandpaCommit) {}
 }
 
 /// Rounds of messages kept for late subscribers.
@@ -265,6 +326,9 @@ pub struct GrandpaParams {
     pub sleep: Sleep,
     /// Shared with the RPC's `grandpa_roundState`.
     pub report: Arc<Mutex<RoundReport>>,
+    /// Where double votes seen by the voter are recorded (give the same log to
+    /// [`gossip::GrandpaGossip::new`]).
+    pub equivocations: EquivocationLog,
 }
 
 /// The environment of one authority set's voter.
@@ -290,6 +354,7 @@ pub struct EnvInner {
     state_file: Option<PathBuf>,
     sleep: Sleep,
     report: Arc<Mutex<RoundReport>>,
+    equivocations: EquivocationLog,
 }
 
 impl EnvInner {
@@ -320,6 +385,33 @@ fn read_last_round(path: &std::path::Path, set_id: u64) -> u64 {
     match (parts.next(), parts.next()) {
         (Some(Ok(s)), Some(Ok(r))) if s == set_id => r,
         _ => 0,
+    }
+}
+
+impl GrandpaEnvironment {
+    /// Cuts `best` (a descendant of `base`) at the block enacting an authority set change:
+    /// this set finalizes up to that block, the next set the blocks after it.
+    fn limit_to_set(&self, base: H256, best: (H256, BlockNumber)) -> (H256, BlockNumber) {
+        match current_set_id(&self.client, &best.0) {
+            Ok(id) if id == self.set_id => return best,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(target: "grandpa", "cannot read the set id at {:?}: {e}", best.0);
+                return best;
+            }
+        }
+        let mut at = best;
+        loop {
+            let Ok(Some(header)) = self.client.header(&at.0) else { return at };
+            if header.parent_hash == base {
+                return at;
+            }
+            let parent = (header.parent_hash, header.number.saturating_sub(1));
+            match current_set_id(&self.client, &parent.0) {
+                Ok(id) if id != self.set_id => at = parent,
+                _ => return at,
+            }
+        }
     }
 }
 
@@ -398,7 +490,7 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
     fn best_chain_containing(&self, base: H256) -> Self::BestChain {
         let info = self.client.info();
         let best = if info.best_hash == base || self.ancestry(base, info.best_hash).is_ok() {
-            Some((info.best_hash, info.best_number))
+            Some(self.limit_to_set(base, (info.best_hash, info.best_number)))
         } else {
             None
         };
@@ -406,6 +498,7 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
     }
 
     fn round_data(&self, round: u64) -> RoundData<AuthorityId, BoxTimer, Self::In, Self::Out> {
+        self.network.note_round(self.set_id, round, self.client.info().finalized_number);
         {
             let mut report = self.report.lock();
             if report.round != round || report.set_id != self.set_id {
@@ -476,10 +569,34 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
         &self,
         round: u64,
         _state: finality_grandpa::round::State<H256, BlockNumber>,
-        _base: (H256, BlockNumber),
-        _votes: &HistoricalVotes<H256, BlockNumber, AuthoritySignature, AuthorityId>,
+        base: (H256, BlockNumber),
+        votes: &HistoricalVotes<H256, BlockNumber, AuthoritySignature, AuthorityId>,
     ) -> Result<()> {
         tracing::trace!(target: "grandpa", "round {round} completed");
+        let mut prevotes = Vec::new();
+        let mut precommits = Vec::new();
+        for signed in votes.seen() {
+            let (signature, id) = (signed.signature, signed.id);
+            match &signed.message {
+                Message::Prevote(prevote) => {
+                    prevotes.push(SignedPrevote { prevote: prevote.clone(), signature, id })
+                }
+                Message::Precommit(precommit) => {
+                    precommits.push(SignedPrecommit { precommit: precommit.clone(), signature, id })
+                }
+                Message::PrimaryPropose(_) => {}
+            }
+        }
+        self.network.note_completed(
+            self.set_id,
+            CatchUp {
+                round_number: round,
+                prevotes,
+                precommits,
+                base_hash: base.0,
+                base_number: base.1,
+            },
+        );
         Ok(())
     }
 
@@ -538,6 +655,10 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
         equivocation: Equivocation<AuthorityId, Prevote<H256, BlockNumber>, AuthoritySignature>,
     ) {
         tracing::warn!(target: "grandpa", "voter {} prevoted twice in round {round}", hex(&equivocation.identity));
+        self.equivocations.record(EquivocationProof {
+            set_id: self.set_id,
+            equivocation: VoteEquivocation::Prevote(equivocation),
+        });
     }
 
     fn precommit_equivocation(
@@ -546,71 +667,9 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
         equivocation: Equivocation<AuthorityId, Precommit<H256, BlockNumber>, AuthoritySignature>,
     ) {
         tracing::warn!(target: "grandpa", "voter {} precommitted twice in round {round}", hex(&equivocation.identity));
-    }
-}
-
-/// Runs the voter of the current authority set until it fails; a failed voter restarts
-/// from the finalized block after a pause. Never returns unless the chain cannot answer.
-pub async fn run_grandpa(params: GrandpaParams) -> Result<()> {
-    loop {
-        let info = params.client.info();
-        let (authorities, set_id) = authority_set(&params.client, &info.finalized_hash)?;
-        let Some(voters) = VoterSet::new(authorities.iter().cloned()) else {
-            tracing::warn!(target: "grandpa", "no GRANDPA authorities; finality is off");
-            futures::future::pending::<()>().await;
-            return Ok(());
-        };
-        let local_id = match &params.keystore {
-            Some(keystore) => {
-                let keys = keystore.public_keys(KeyScheme::Ed25519, GRANDPA_KEY_TYPE)?;
-                authorities.iter().map(|(id, _)| *id).find(|id| keys.contains(id))
-            }
-            None => None,
-        };
-        let last_round = params.state_file.as_deref().map_or(0, |p| read_last_round(p, set_id));
-        tracing::info!(
-            target: "grandpa",
-            "👴 GRANDPA voter of set {set_id} ({} voters) starts at round {} from #{}{}",
-            authorities.len(),
-            last_round + 1,
-            info.finalized_number,
-            if local_id.is_some() { ", voting" } else { ", observing" },
-        );
-        let env = Arc::new(GrandpaEnvironment(Arc::new(EnvInner {
-            client: params.client.clone(),
-            keystore: params.keystore.clone(),
-            network: params.network.clone(),
-            local_id,
-            set_id,
-            voters: Arc::new(voters.clone()),
-            gossip_duration: params.gossip_duration,
-            state_file: params.state_file.clone(),
-            sleep: params.sleep.clone(),
-            report: params.report.clone(),
-        })));
-        let base = (info.finalized_hash, info.finalized_number);
-        let global_in = futures::stream::pending::<
-            Result<CommunicationIn<H256, BlockNumber, AuthoritySignature, AuthorityId>>,
-        >();
-        let global_out = futures::sink::drain::<
-            CommunicationOut<H256, BlockNumber, AuthoritySignature, AuthorityId>,
-        >()
-        .sink_map_err(|never| match never {});
-        let voter = Voter::new(
-            env,
-            voters,
-            (Box::pin(global_in), Box::pin(global_out)),
-            last_round,
-            Vec::new(),
-            base,
-            base,
-        );
-        match voter.await {
-            Ok(()) => return Ok(()),
-            Err(e) => {
-                tracing::warn!(target: "grandpa", "GRANDPA voter stopped: {e}; restarting");
-                (params.sleep)(Duration::from_secs(1)).await;
-            }
-        }
+        self.equivocations.record(EquivocationProof {
+            set_id: self.set_id,
+            equivocation: VoteEquivocation::Precommit(equivocation),
+        });
     }
 }

@@ -12,12 +12,19 @@
 //!  grandpa::run_grandpa ── Voter (finality-grandpa) ◀── GrandpaEnvironment
 //!        votes signed with the `gran` ed25519 key ──▶ GrandpaNetwork (local loop / peers)
 //!        commit ──▶ GrandpaJustification ──▶ Client::finalize_block
+//!
+//!  network ── on_peer_connected / on_message ──▶ grandpa::gossip::GrandpaGossip
+//!        (checks, dedupes, forwards votes and commits; neighbor packets; catch-up)
+//!        ──▶ GossipTransport::send / report (bans on fatal Misbehaviour)
 //! ```
 //!
 //! - Protocol code takes its clock as a parameter ([`grandpa::Sleep`], the slot given
 //!   to [`aura::author_slot`]) so tests and simulations can drive time.
 //! - The voter persists the last round it voted in, so a restart never votes twice in a
 //!   round.
+//! - A finalized block whose state names a new GRANDPA authority set ends the voter; the
+//!   next set's voter starts from that block. Double votes land in an
+//!   [`grandpa::EquivocationLog`] for reporting.
 //! - Blocks from outside (files today, peers later) are checked with
 //!   [`aura::verify_seal`] and, when they carry one, [`grandpa::GrandpaJustification::verify`].
 //!

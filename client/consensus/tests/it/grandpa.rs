@@ -19,6 +19,7 @@ fn params(n: &crate::Node, report: Arc<Mutex<RoundReport>>) -> GrandpaParams {
         state_file: Some(n.dir.path().join("grandpa-round")),
         sleep: wall_clock_sleep(),
         report,
+        equivocations: Default::default(),
     }
 }
 

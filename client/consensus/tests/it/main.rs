@@ -1,9 +1,11 @@
 //! Aura authoring and seal checks, and the GRANDPA voter, on a real chain (Wasm runtime,
-//! RocksDB) with the development genesis (Alice is the only authority).
+//! RocksDB) with the development genesis (Alice is the only authority); GRANDPA gossip
+//! between the four voters of the `local_testnet` genesis over an in-memory transport.
 
 #![allow(unreachable_pub)]
 
 mod aura;
+mod gossip;
 mod grandpa;
 
 use lattice_chain::{Client, FullChainApi};
