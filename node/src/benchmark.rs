@@ -14,11 +14,13 @@ use std::time::{Duration, Instant};
 pub(crate) fn run(cmd: BenchmarkCmd) -> Result<(), String> {
     match cmd {
         BenchmarkCmd::Block(cmd) => block(cmd),
+        BenchmarkCmd::Sync(cmd) => crate::sync_bench::run(cmd),
+        BenchmarkCmd::Finality(cmd) => crate::finality_bench::run(cmd),
         BenchmarkCmd::Load(cmd) => crate::load::run(cmd),
     }
 }
 
-fn config(dir: &std::path::Path, name: &str) -> Result<Configuration, String> {
+pub(crate) fn config(dir: &std::path::Path, name: &str) -> Result<Configuration, String> {
     let spec = crate::chain_spec::load_spec("dev")?;
     Ok(Configuration {
         chain_path: dir.join(name),
@@ -34,10 +36,46 @@ fn config(dir: &std::path::Path, name: &str) -> Result<Configuration, String> {
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
         pool: lattice_txpool::Options::default(),
+        network: None,
     })
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+/// Builds and seals (as Alice) a block in `slot` on the best block of `author` with the
+/// `txs` the runtime accepts; returns it with its state, and how many transactions it
+/// holds.
+pub(crate) fn build_block(
+    author: &lattice_service::NodeParts,
+    slot: u64,
+    txs: &[Vec<u8>],
+) -> Result<(lattice_chain::BuiltBlock, u32), String> {
+    let client = &author.client;
+    let parent = client.info().best_hash;
+    let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
+    let mut block = BlockBuilder::new(client, parent, digest).map_err(|e| e.to_string())?;
+    let mut data = InherentData::default();
+    data.put(TIMESTAMP_INHERENT, &(slot * 2000));
+    for xt in block.create_inherents(&data).map_err(|e| e.to_string())? {
+        block
+            .push(&xt)
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("inherent refused: {e:?}"))?
+            .map_err(|e| format!("inherent failed: {e:?}"))?;
+    }
+    let mut included = 0u32;
+    for xt in txs {
+        if block.push(xt).map_err(|e| e.to_string())?.is_ok() {
+            included += 1;
+        }
+    }
+    let mut built = block.build().map_err(|e| e.to_string())?;
+    let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
+    built.block = lattice_consensus::aura::seal(built.block, &author.keystore, &alice.public().0)
+        .map_err(|e| e.to_string())?
+        .ok_or("the keystore lacks Alice's Aura key")?;
+    Ok((built, included))
+}
+
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {
@@ -62,7 +100,6 @@ fn block(cmd: BenchmarkBlockCmd) -> Result<(), String> {
     let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
     let builder = TransferBuilder::new(&metadata, genesis, &version)?;
     let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
-    let alice_public = alice.public().0;
     let mut nonce = 0u32;
     let (mut build_rates, mut import_rates) = (Vec::new(), Vec::new());
     println!(
@@ -77,33 +114,13 @@ fn block(cmd: BenchmarkBlockCmd) -> Result<(), String> {
             })
             .collect();
         let slot = u64::from(round) + 1;
-        let parent = client.info().best_hash;
         let started = Instant::now();
-        let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
-        let mut block = BlockBuilder::new(client, parent, digest).map_err(|e| e.to_string())?;
-        let mut data = InherentData::default();
-        data.put(TIMESTAMP_INHERENT, &(slot * 2000));
-        for xt in block.create_inherents(&data).map_err(|e| e.to_string())? {
-            block
-                .push(&xt)
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("inherent refused: {e:?}"))?
-                .map_err(|e| format!("inherent failed: {e:?}"))?;
-        }
-        let mut included = 0u32;
-        for xt in &txs {
-            if block.push(xt).map_err(|e| e.to_string())?.is_ok() {
-                included += 1;
-            }
-        }
-        let built = block.build().map_err(|e| e.to_string())?;
+        let (built, included) = build_block(&author, slot, &txs)?;
         let build_time = started.elapsed();
         nonce += included;
-        let sealed = lattice_consensus::aura::seal(built.block, &author.keystore, &alice_public)
-            .map_err(|e| e.to_string())?
-            .ok_or("the keystore lacks Alice's Aura key")?;
+        let sealed = built.block.clone();
         client
-            .import_built(sealed.clone(), built.state, BlockOrigin::Own)
+            .import_built(built.block, built.state, BlockOrigin::Own)
             .map_err(|e| e.to_string())?;
         let started = Instant::now();
         importer

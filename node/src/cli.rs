@@ -127,12 +127,44 @@ pub(crate) struct RunCmd {
     /// Longest RPC batch (0 refuses batches).
     #[arg(long, default_value_t = 256)]
     pub(crate) rpc_max_batch_request_len: u32,
-    /// Peer-to-peer port (taken by the networking layer; reserved until it lands).
+    /// Peer-to-peer TCP port (default 30333), on all interfaces unless `--listen-addr`.
     #[arg(long, value_name = "PORT")]
     pub(crate) port: Option<u16>,
-    /// Peer-to-peer listening multiaddresses (reserved until networking lands).
-    #[arg(long, value_name = "MULTIADDR")]
+    /// Peer-to-peer listening multiaddresses, e.g. `/ip4/127.0.0.1/tcp/30333`.
+    #[arg(long, value_name = "LISTEN_ADDR")]
     pub(crate) listen_addr: Vec<String>,
+    /// Addresses others reach this node at (announced to peers).
+    #[arg(long, value_name = "PUBLIC_ADDR")]
+    pub(crate) public_addr: Vec<String>,
+    /// Nodes to discover the network from, each `<multiaddr>/p2p/<peer id>` (added to
+    /// the chain spec's).
+    #[arg(long, value_name = "ADDR", num_args = 1..)]
+    pub(crate) bootnodes: Vec<String>,
+    /// Nodes to stay connected to, each `<multiaddr>/p2p/<peer id>`.
+    #[arg(long, value_name = "ADDR", num_args = 1..)]
+    pub(crate) reserved_nodes: Vec<String>,
+    /// Connect only to reserved nodes.
+    #[arg(long)]
+    pub(crate) reserved_only: bool,
+    /// Most peers that dialed in.
+    #[arg(long, value_name = "COUNT", default_value_t = 32)]
+    pub(crate) in_peers: usize,
+    /// Most peers this node dials.
+    #[arg(long, value_name = "COUNT", default_value_t = 8)]
+    pub(crate) out_peers: usize,
+    /// The node's ed25519 secret key, 64 hex characters (the peer id derives from it).
+    #[arg(long, value_name = "KEY", conflicts_with = "node_key_file")]
+    pub(crate) node_key: Option<String>,
+    /// A file holding the node key (default `<chain>/network/secret_ed25519`, created
+    /// when missing).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) node_key_file: Option<PathBuf>,
+    /// Do not find peers on the local network with mDNS (off anyway with `--dev`).
+    #[arg(long)]
+    pub(crate) no_mdns: bool,
+    /// Allow private and loopback addresses from discovery.
+    #[arg(long)]
+    pub(crate) discover_local: bool,
     /// Prometheus port.
     #[arg(long, value_name = "PORT", default_value_t = 9615)]
     pub(crate) prometheus_port: u16,
@@ -302,6 +334,42 @@ pub(crate) enum BenchmarkCmd {
     /// Submit signed transfers to a running dev node over RPC; print the sustained rate
     /// of finalized transfers.
     Load(BenchmarkLoadCmd),
+    /// Full sync from one peer over loopback TCP: a node syncs a chain it does not have;
+    /// print blocks and transfers imported per second.
+    Sync(BenchmarkSyncCmd),
+    /// Watch running nodes over RPC; print how long blocks wait for finality.
+    Finality(BenchmarkFinalityCmd),
+}
+
+/// `benchmark finality`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BenchmarkFinalityCmd {
+    /// RPC addresses (HTTP) of the nodes to watch.
+    #[arg(long, num_args = 1.., required = true)]
+    pub(crate) rpc: Vec<std::net::SocketAddr>,
+    /// Seconds to watch.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) duration: u64,
+    /// Milliseconds between polls (the resolution of the figures).
+    #[arg(long, default_value_t = 100)]
+    pub(crate) interval_ms: u64,
+    /// The slot duration, to express the lag in block times.
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) slot_ms: u64,
+}
+
+/// `benchmark sync`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BenchmarkSyncCmd {
+    /// Blocks of the chain to sync.
+    #[arg(long, default_value_t = 2000)]
+    pub(crate) blocks: u32,
+    /// Transfers per block.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) transfers: u32,
+    /// Syncs measured (the median is printed).
+    #[arg(long, default_value_t = 3)]
+    pub(crate) repeat: u32,
 }
 
 /// `benchmark load`.

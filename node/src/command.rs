@@ -35,8 +35,12 @@ pub(crate) fn run() -> Result<(), String> {
     }
 }
 
-fn init_logging(patterns: &[String]) {
-    let mut filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+pub(crate) fn init_logging(patterns: &[String]) {
+    // libp2p's own logs are for debugging it; the network's events are logged by the
+    // node under `network` and `sync`.
+    let mut filter = std::env::var("RUST_LOG").unwrap_or_else(|_| {
+        "info,libp2p=warn,libp2p_swarm=warn,libp2p_kad=warn,libp2p_mdns=warn,libp2p_tcp=warn".into()
+    });
     for p in patterns {
         filter.push(',');
         filter.push_str(p);
@@ -83,6 +87,7 @@ fn offline_config(shared: &SharedParams) -> Result<Configuration, String> {
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
         pool: lattice_txpool::Options::default(),
+        network: None,
     })
 }
 
@@ -196,7 +201,10 @@ fn run_node(cmd: RunCmd) -> Result<(), String> {
         informant_interval: Duration::from_secs(5),
         grandpa_gossip: Duration::from_millis(333),
         pool: pool_options(cmd.pool_limit, cmd.pool_kbytes),
+        network: None,
     };
+    let mut config = config;
+    config.network = Some(network_config(&cmd, &config)?);
     tracing::info!("{IMPL_NAME}");
     tracing::info!("✌️  version {}", impl_version());
     tracing::info!("📋 Chain specification: {}", config.chain_spec.name);
@@ -212,6 +220,66 @@ fn run_node(cmd: RunCmd) -> Result<(), String> {
     runtime.shutdown_timeout(Duration::from_secs(5));
     drop(tmp_dir);
     result.map_err(|e| e.to_string())
+}
+
+/// The network's settings from the command line and the chain spec.
+fn network_config(
+    cmd: &RunCmd,
+    config: &Configuration,
+) -> Result<lattice_network::NetworkConfig, String> {
+    use lattice_network::{parse_addr, split_peer_addr, NodeKeyConfig};
+    let node_key = match (&cmd.node_key, &cmd.node_key_file) {
+        (Some(hex), _) => {
+            let text = hex.trim().strip_prefix("0x").unwrap_or(hex.trim());
+            let bytes = ::hex::decode(text).map_err(|e| format!("--node-key: invalid hex: {e}"))?;
+            let secret: [u8; 32] = bytes.try_into().map_err(|v: Vec<u8>| {
+                format!("--node-key: a node key has 32 bytes, this one {}", v.len())
+            })?;
+            NodeKeyConfig::Secret(secret)
+        }
+        (None, Some(path)) => NodeKeyConfig::File { path: path.clone(), create: false },
+        (None, None) => NodeKeyConfig::File { path: config.node_key_path(), create: true },
+    };
+    // The key is read now so a bad file stops the node before anything starts.
+    node_key.keypair().map_err(|e| e.to_string())?;
+    let mut net = lattice_network::NetworkConfig::new([0; 32], node_key);
+    let port = cmd.port.unwrap_or(30333);
+    net.listen_addresses = if cmd.listen_addr.is_empty() {
+        vec![parse_addr(&format!("/ip4/0.0.0.0/tcp/{port}")).map_err(|e| e.to_string())?]
+    } else {
+        cmd.listen_addr
+            .iter()
+            .map(|a| parse_addr(a))
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?
+    };
+    let peer_addrs =
+        |list: &[String], flag: &str| -> Result<Vec<lattice_network::Multiaddr>, String> {
+            list.iter()
+                .map(|a| {
+                    let addr = parse_addr(a).map_err(|e| format!("{flag}: {e}"))?;
+                    split_peer_addr(&addr).map_err(|e| format!("{flag}: {e}"))?;
+                    Ok(addr)
+                })
+                .collect()
+        };
+    net.public_addresses = cmd
+        .public_addr
+        .iter()
+        .map(|a| parse_addr(a).map_err(|e| format!("--public-addr: {e}")))
+        .collect::<Result<_, _>>()?;
+    let mut boot = peer_addrs(&config.chain_spec.boot_nodes, "chain spec bootNodes")?;
+    boot.extend(peer_addrs(&cmd.bootnodes, "--bootnodes")?);
+    net.boot_nodes = boot;
+    net.reserved_nodes = peer_addrs(&cmd.reserved_nodes, "--reserved-nodes")?;
+    net.reserved_only = cmd.reserved_only;
+    net.in_peers = cmd.in_peers;
+    net.out_peers = cmd.out_peers;
+    // A development chain is one node's: it does not look for others on the LAN.
+    net.mdns = !cmd.no_mdns && !cmd.shared.dev;
+    net.discover_local = cmd.discover_local || cmd.shared.dev;
+    net.agent_version = format!("{IMPL_NAME}/{}", impl_version());
+    Ok(net)
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -57,13 +57,12 @@ pub(crate) fn run(cmd: KeyCmd) -> Result<(), String> {
                 }
                 None => println!("{secret}"),
             }
-            eprintln!("{}", peer_id(&pair.public().0));
+            eprintln!("{}", peer_id(pair.seed())?);
             Ok(())
         }
         KeyCmd::InspectNodeKey { file } => {
-            let secret = read_node_key(&file)?;
-            let pair = ed25519::Pair::from_seed(&secret);
-            println!("{}", peer_id(&pair.public().0));
+            let secret = lattice_network::read_node_key(&file).map_err(|e| e.to_string())?;
+            println!("{}", peer_id(secret)?);
             Ok(())
         }
     }
@@ -167,33 +166,9 @@ fn print_public(input: &str, network: u16, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The libp2p peer id of an ed25519 public key: the identity multihash of the key's
-/// protobuf encoding (`Type = Ed25519`, `Data = key`), base58.
-pub(crate) fn peer_id(public: &[u8; 32]) -> String {
-    let mut bytes = vec![0x00, 36, 0x08, 0x01, 0x12, 0x20];
-    bytes.extend_from_slice(public);
-    bs58::encode(bytes).into_string()
-}
-
-/// Reads a node key file: 64 hex characters (optionally `0x`, surrounding whitespace) or
-/// exactly 32 raw bytes.
-pub(crate) fn read_node_key(path: &Path) -> Result<[u8; 32], String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("node key file {}: {e}", path.display()))?;
-    if bytes.len() == 32 {
-        return Ok(bytes.try_into().expect("length checked above"));
-    }
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| {
-            format!("node key file {}: neither 32 raw bytes nor hex text", path.display())
-        })?
-        .trim();
-    let text = text.strip_prefix("0x").unwrap_or(text);
-    let raw = hex::decode(text)
-        .map_err(|e| format!("node key file {}: invalid hex: {e}", path.display()))?;
-    raw.try_into().map_err(|v: Vec<u8>| {
-        format!("node key file {}: a node key has 32 bytes, this one {}", path.display(), v.len())
-    })
+/// The libp2p peer id of a node key.
+fn peer_id(secret: [u8; 32]) -> Result<String, String> {
+    lattice_network::peer_id_of(secret).map(|p| p.to_base58()).map_err(|e| e.to_string())
 }
 
 fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), String> {

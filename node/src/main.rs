@@ -9,8 +9,10 @@ mod benchmark;
 mod chain_spec;
 mod cli;
 mod command;
+mod finality_bench;
 mod key;
 mod load;
+mod sync_bench;
 mod version;
 
 fn main() {

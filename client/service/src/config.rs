@@ -53,6 +53,9 @@ pub struct Configuration {
     pub grandpa_gossip: Duration,
     /// Limits of the transaction pool (`--pool-limit`, `--pool-kbytes`).
     pub pool: lattice_txpool::Options,
+    /// The peer-to-peer network; `None` runs alone (the genesis hash in it is replaced
+    /// by the chain's).
+    pub network: Option<lattice_network::NetworkConfig>,
 }
 
 impl Configuration {
@@ -74,6 +77,11 @@ impl Configuration {
     /// The GRANDPA voter's round file.
     pub fn grandpa_state_path(&self) -> PathBuf {
         self.chain_path.join("grandpa-round")
+    }
+
+    /// The default node key file (`network/secret_ed25519`).
+    pub fn node_key_path(&self) -> PathBuf {
+        self.chain_path.join("network").join("secret_ed25519")
     }
 
     /// The chain directory under `base_path` for `chain_id`.

@@ -26,6 +26,9 @@ pub enum Error {
     /// The metrics endpoint could not start.
     #[error("Prometheus endpoint: {0}")]
     Metrics(#[from] lattice_metrics::Error),
+    /// The network could not start.
+    #[error("network: {0}")]
+    Network(#[from] lattice_network::Error),
     /// Consensus could not start.
     #[error("consensus: {0}")]
     Consensus(#[from] lattice_consensus::Error),

@@ -33,6 +33,7 @@
 
 mod config;
 mod error;
+pub mod network;
 mod parts;
 mod run;
 

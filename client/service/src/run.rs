@@ -99,6 +99,41 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
         }
     }
 
+    // Network.
+    let equivocations = grandpa::EquivocationLog::default();
+    let mut network = None;
+    let mut gossip = None;
+    if let Some(net_config) = &config.network {
+        let roles = match config.role {
+            Role::Authority => crate::network::message::ROLE_AUTHORITY,
+            Role::Full => crate::network::message::ROLE_FULL,
+        };
+        let mut net_config = net_config.clone();
+        net_config.genesis_hash = info.genesis_hash.0;
+        net_config.status = crate::network::status(&client, roles);
+        let (service, events, task) = lattice_network::start(net_config).await?;
+        tracing::info!("🏷  Local node identity is: {}", service.local_peer_id());
+        let grandpa_gossip = Arc::new(grandpa::gossip::GrandpaGossip::new(
+            Arc::new(crate::network::NetworkTransport(service.clone())),
+            equivocations.clone(),
+        ));
+        gossip = Some(grandpa_gossip.clone());
+        let (shared, bridge) = crate::network::start_bridge(crate::network::BridgeParams {
+            client: client.clone(),
+            pool: pool.clone(),
+            network: service.clone(),
+            events,
+            roles,
+            slot_ms,
+            should_have_peers: config.chain_spec.chain_type
+                != lattice_chain_spec::ChainType::Development,
+            grandpa: Some(grandpa_gossip),
+        });
+        tasks.push(task);
+        tasks.push(bridge);
+        network = Some((service, shared));
+    }
+
     // RPC.
     let grandpa_report = Arc::new(Mutex::new(RoundReport::default()));
     let rpc = match &config.rpc {
@@ -115,7 +150,10 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
                     version: config.impl_version.clone(),
                     properties: config.chain_spec.properties.clone(),
                 },
-                network: Arc::new(lattice_rpc::NoNetwork::default()),
+                network: match &network {
+                    Some((_, shared)) => shared.clone(),
+                    None => Arc::new(lattice_rpc::NoNetwork::default()),
+                },
                 grandpa: Some(Arc::new(GrandpaRoundInfo(grandpa_report.clone()))),
                 roles: vec![match config.role {
                     Role::Authority => "Authority".into(),
@@ -157,11 +195,15 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
     let grandpa_params = GrandpaParams {
         client: client.clone(),
         keystore: (config.role == Role::Authority).then(|| keystore.clone()),
-        network: Arc::new(LocalNetwork::default()),
+        network: match gossip {
+            Some(g) => g,
+            None => Arc::new(LocalNetwork::default()),
+        },
         gossip_duration: config.grandpa_gossip,
         state_file: Some(config.grandpa_state_path()),
         sleep: grandpa::wall_clock_sleep(),
         report: grandpa_report.clone(),
+        equivocations: equivocations.clone(),
     };
     let voter = tokio::spawn(async move {
         if let Err(e) = grandpa::run_grandpa(grandpa_params).await {
@@ -173,9 +215,11 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
     {
         let client = client.clone();
         let pool = pool.clone();
+        let shared = network.as_ref().map(|(_, s)| s.clone());
+        let metrics = metrics.clone();
         tasks.push(tokio::spawn(lattice_metrics::run_informant(
             config.informant_interval,
-            move || snapshot(&client, &pool),
+            move || snapshot(&client, &pool, shared.as_deref(), &metrics),
             stopped(),
         )));
     }
@@ -245,9 +289,21 @@ impl lattice_rpc::GrandpaInfo for GrandpaRoundInfo {
     }
 }
 
-fn snapshot(client: &Client, pool: &Pool<FullChainApi>) -> InformantSnapshot {
+fn snapshot(
+    client: &Client,
+    pool: &Pool<FullChainApi>,
+    network: Option<&crate::network::NetworkShared>,
+    metrics: &NodeMetrics,
+) -> InformantSnapshot {
     let info = client.info();
     let status = pool.status();
+    let peers = network.map_or(0, |n| n.peer_count());
+    let is_syncing = network.is_some_and(|n| n.is_major_syncing());
+    let target = network.map(|n| n.highest_block()).filter(|_| is_syncing);
+    metrics.set_peers(peers as u64);
+    if let Some(n) = network {
+        metrics.set_sync_target(n.highest_block().into());
+    }
     InformantSnapshot {
         best_number: info.best_number.into(),
         best_hash: info.best_hash.0,
@@ -255,9 +311,9 @@ fn snapshot(client: &Client, pool: &Pool<FullChainApi>) -> InformantSnapshot {
         finalized_hash: info.finalized_hash.0,
         ready_txs: status.ready,
         future_txs: status.future,
-        peers: 0,
-        is_syncing: false,
-        target: None,
+        peers,
+        is_syncing,
+        target: target.map(Into::into),
     }
 }
 

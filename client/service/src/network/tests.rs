@@ -1,0 +1,209 @@
+//! The sync pipeline without sockets: one node answers block requests, the answers are
+//! checked, and another node imports them (ranges, forks found through ancestry, bad
+//! blocks refused).
+
+use super::*;
+use lattice_consensus::aura::{author_slot, ProposalLimits};
+use lattice_keystore::LocalKeystore;
+use lattice_txpool::{BlockInfo, Options, SystemClock};
+use sp_core::Pair;
+
+struct TestNode {
+    client: Arc<Client>,
+    pool: Pool<FullChainApi>,
+    keystore: LocalKeystore,
+    _dir: tempfile::TempDir,
+}
+
+fn node() -> TestNode {
+    let dir = tempfile::tempdir().unwrap();
+    let client = Arc::new(lattice_chain::test_utils::dev_client(&dir.path().join("db"), None));
+    let keystore = LocalKeystore::open(dir.path().join("keystore")).unwrap();
+    let sr = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap();
+    keystore.insert(*b"aura", "//Alice", &sr.public().0).unwrap();
+    let pool = Pool::new(
+        FullChainApi::new(client.clone()),
+        Options::default(),
+        Arc::new(SystemClock::new()),
+        BlockInfo { hash: client.genesis_hash(), number: 0 },
+    );
+    TestNode { client, pool, keystore, _dir: dir }
+}
+
+/// Alice authors one block in each of `slots` on her best block.
+fn author(n: &TestNode, slots: impl IntoIterator<Item = u64>) {
+    let limits = ProposalLimits::for_slot(Duration::from_secs(2));
+    for slot in slots {
+        author_slot(&n.client, &n.pool, &n.keystore, slot, slot * 2000, limits)
+            .unwrap()
+            .expect("Alice authors every slot of the dev chain");
+    }
+}
+
+fn range(start: BlockNumber, max: u32) -> (Pending, BlockRequest) {
+    let request = BlockRequest {
+        fields: FIELD_HEADER | FIELD_BODY | FIELD_JUSTIFICATION,
+        from: FromBlock::Number(start),
+        direction: Direction::Ascending,
+        max,
+    };
+    (Pending::Range { start, max }, request)
+}
+
+fn ancestry(from: H256, max: u32) -> (Pending, BlockRequest) {
+    let request = BlockRequest {
+        fields: FIELD_HEADER | FIELD_BODY | FIELD_JUSTIFICATION,
+        from: FromBlock::Hash(from),
+        direction: Direction::Descending,
+        max,
+    };
+    (Pending::Ancestry { from, max }, request)
+}
+
+fn job(blocks: Vec<BlockData>) -> ImportJob {
+    let peer = PeerId::random();
+    ImportJob {
+        blocks: blocks.into_iter().map(|b| (peer, b)).collect(),
+        origin: BlockOrigin::NetworkInitialSync,
+    }
+}
+
+#[test]
+fn a_chain_is_served_in_ranges_checked_and_imported() {
+    let (a, b) = (node(), node());
+    author(&a, 1..=300);
+    let mut rounds = 0;
+    while b.client.info().best_number < 300 {
+        let (pending, request) = range(b.client.info().best_number + 1, MAX_BLOCKS_PER_REQUEST);
+        let response = answer_block_request(&a.client, &request);
+        check_response(&pending, &response).unwrap();
+        assert!(matches!(import_job(&b.client, 2000, job(response.blocks)), ImportResult::Done));
+        rounds += 1;
+    }
+    assert_eq!(rounds, 3, "128 + 128 + 44 blocks");
+    assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
+
+    // A request asking for more than the cap gets the cap; one past the tip gets nothing.
+    let (_, request) = range(1, 10_000);
+    assert_eq!(answer_block_request(&a.client, &request).blocks.len(), 128);
+    let (_, request) = range(301, 10);
+    assert!(answer_block_request(&a.client, &request).blocks.is_empty());
+    // Descending from the tip walks parents.
+    let tip = a.client.info().best_hash;
+    let (pending, request) = ancestry(tip, 5);
+    let response = answer_block_request(&a.client, &request);
+    check_response(&pending, &response).unwrap();
+    let numbers: Vec<_> =
+        response.blocks.iter().map(|b| b.header.as_ref().unwrap().number).collect();
+    assert_eq!(numbers, [300, 299, 298, 297, 296]);
+}
+
+#[test]
+fn responses_that_do_not_match_their_request_are_refused() {
+    let a = node();
+    author(&a, 1..=6);
+    let (pending, request) = range(2, 4);
+    let good = answer_block_request(&a.client, &request);
+    check_response(&pending, &good).unwrap();
+
+    let (other_start, _) = range(3, 4);
+    assert!(check_response(&other_start, &good).unwrap_err().contains("starts at #2"));
+    let (fewer, _) = range(2, 3);
+    assert!(check_response(&fewer, &good).unwrap_err().contains("4 blocks for a request of 3"));
+    let mut gap = good.clone();
+    gap.blocks.remove(1);
+    assert!(check_response(&pending, &gap).unwrap_err().contains("does not extend"));
+    let mut wrong_hash = good.clone();
+    wrong_hash.blocks[2].hash = H256([7; 32]);
+    assert!(check_response(&pending, &wrong_hash).unwrap_err().contains("hash does not match"));
+    let mut no_body = good.clone();
+    no_body.blocks[0].body = None;
+    assert!(check_response(&pending, &no_body).unwrap_err().contains("body"));
+    let mut no_header = good.clone();
+    no_header.blocks[0].header = None;
+    assert!(check_response(&pending, &no_header).unwrap_err().contains("header"));
+
+    let tip = a.client.info().best_hash;
+    let (pending, request) = ancestry(tip, 3);
+    let good = answer_block_request(&a.client, &request);
+    check_response(&pending, &good).unwrap();
+    let mut reversed = good.clone();
+    reversed.blocks.reverse();
+    assert!(check_response(&pending, &reversed).is_err());
+    let (elsewhere, _) = ancestry(H256([1; 32]), 3);
+    assert!(check_response(&elsewhere, &good).unwrap_err().contains("another block"));
+}
+
+#[test]
+fn a_fork_is_found_through_ancestry_and_the_longer_chain_wins() {
+    let (a, b) = (node(), node());
+    author(&a, 1..=5);
+    let (_, request) = range(1, 5);
+    let shared = answer_block_request(&a.client, &request);
+    assert!(matches!(import_job(&b.client, 2000, job(shared.blocks)), ImportResult::Done));
+    // They part: A authors in slots 6..=10, B in 20..=22 (other blocks at #6..#8).
+    author(&a, 6..=10);
+    author(&b, 20..=22);
+    assert_ne!(a.client.hash(6).unwrap(), b.client.hash(6).unwrap());
+
+    // B asks A for #9..: their parent (A's #8) is unknown to B.
+    let (pending, request) = range(b.client.info().best_number + 1, 10);
+    let response = answer_block_request(&a.client, &request);
+    check_response(&pending, &response).unwrap();
+    let parent = match import_job(&b.client, 2000, job(response.blocks)) {
+        ImportResult::UnknownParent { parent, .. } => parent,
+        _ => panic!("the fork's parent is unknown"),
+    };
+    assert_eq!(Some(parent), a.client.hash(8).unwrap());
+    // The ancestry walk from there reaches a block B knows (#5); B imports the rest
+    // oldest first, then the range, and A's longer chain becomes B's best.
+    let (pending, request) = ancestry(parent, 10);
+    let walk = answer_block_request(&a.client, &request);
+    check_response(&pending, &walk).unwrap();
+    let mut unknown: Vec<BlockData> = walk
+        .blocks
+        .into_iter()
+        .take_while(|d| b.client.header(&d.hash).unwrap().is_none())
+        .collect();
+    assert_eq!(unknown.len(), 3, "A's #8, #7, #6");
+    unknown.reverse();
+    assert!(matches!(import_job(&b.client, 2000, job(unknown)), ImportResult::Done));
+    let (_, request) = range(9, 10);
+    let rest = answer_block_request(&a.client, &request);
+    assert!(matches!(import_job(&b.client, 2000, job(rest.blocks)), ImportResult::Done));
+    assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
+}
+
+#[test]
+fn bad_blocks_are_refused_and_change_nothing() {
+    let (a, b) = (node(), node());
+    author(&a, 1..=3);
+    let (_, request) = range(1, 3);
+    let blocks = answer_block_request(&a.client, &request).blocks;
+
+    // A block whose seal is not its author's.
+    let mut forged = blocks.clone();
+    let header = forged[0].header.as_mut().unwrap();
+    header.digest.logs.pop();
+    header.digest.logs.push(lattice_primitives::DigestItem::Seal(*b"aura", vec![0u8; 65]));
+    forged[0].hash = header.hash();
+    assert!(matches!(import_job(&b.client, 2000, job(forged)), ImportResult::Bad { .. }));
+    assert_eq!(b.client.info().best_number, 0);
+
+    // A block whose body does not match its extrinsics root.
+    let mut tampered = blocks.clone();
+    tampered[0].body.as_mut().unwrap().pop();
+    assert!(matches!(import_job(&b.client, 2000, job(tampered)), ImportResult::Bad { .. }));
+    assert_eq!(b.client.info().best_number, 0);
+
+    // A garbage justification.
+    let mut lying = blocks.clone();
+    lying[1].justifications = Some(vec![(GRANDPA_ENGINE_ID, vec![1, 2, 3])]);
+    assert!(matches!(import_job(&b.client, 2000, job(lying)), ImportResult::Bad { .. }));
+    assert_eq!(b.client.info().best_number, 1, "the block before the bad one stays");
+    assert_eq!(b.client.info().finalized_number, 0);
+
+    // The honest blocks still import.
+    assert!(matches!(import_job(&b.client, 2000, job(blocks)), ImportResult::Done));
+    assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
+}

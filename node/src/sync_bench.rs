@@ -1,0 +1,136 @@
+//! `lattice benchmark sync`: one node builds a chain (RocksDB, Wasm runtime, Alice's
+//! seals), then fresh nodes sync it from that node over libp2p on loopback TCP, through
+//! the same network, sync and import code the node runs. Prints blocks and transfers
+//! imported per second for each sync and their median.
+
+use crate::benchmark::{build_block, config, median};
+use crate::cli::BenchmarkSyncCmd;
+use codec::{Decode, Encode};
+use lattice_chain::BlockOrigin;
+use lattice_network::{NetworkConfig, NodeKeyConfig};
+use lattice_node::tx::TransferBuilder;
+use lattice_service::network::{message::ROLE_FULL, start_bridge, BridgeParams};
+use lattice_service::NodeParts;
+use sp_core::{sr25519, Pair};
+use std::time::{Duration, Instant};
+
+pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
+    if cmd.blocks == 0 {
+        return Err("--blocks must be at least 1".into());
+    }
+    if std::env::var_os("RUST_LOG").is_some() {
+        crate::command::init_logging(&[]);
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let source =
+        lattice_service::new_parts(&config(dir.path(), "source")?).map_err(|e| e.to_string())?;
+    let client = &source.client;
+    let genesis = client.genesis_hash();
+    let raw = client.call(&genesis, "Metadata_metadata", &[]).map_err(|e| e.to_string())?;
+    let metadata = Vec::<u8>::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
+    let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
+    let builder = TransferBuilder::new(&metadata, genesis, &version)?;
+    let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
+
+    let started = Instant::now();
+    let (mut nonce, mut transfers) = (0u32, 0u64);
+    for n in 1..=cmd.blocks {
+        let txs: Vec<Vec<u8>> = (0..cmd.transfers)
+            .map(|i| {
+                let dest = lattice_primitives::blake2_256(&(n, i).encode()).0;
+                builder.transfer(&alice, dest, 10_000_000_000, nonce + i)
+            })
+            .collect();
+        let (built, included) = build_block(&source, u64::from(n), &txs)?;
+        nonce += included;
+        transfers += u64::from(included);
+        client
+            .import_built(built.block, built.state, BlockOrigin::Own)
+            .map_err(|e| e.to_string())?;
+    }
+    println!(
+        "benchmark sync: built {} blocks holding {transfers} transfers in {:.1} s",
+        cmd.blocks,
+        started.elapsed().as_secs_f64()
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (mut block_rates, mut transfer_rates) = (Vec::new(), Vec::new());
+    for round in 1..=cmd.repeat.max(1) {
+        let sink = lattice_service::new_parts(&config(dir.path(), &format!("sink{round}"))?)
+            .map_err(|e| e.to_string())?;
+        let elapsed = runtime.block_on(sync_once(&source, &sink, cmd.blocks))?;
+        let secs = elapsed.as_secs_f64();
+        let (blocks_per_s, transfers_per_s) =
+            (f64::from(cmd.blocks) / secs, transfers as f64 / secs);
+        println!(
+            "sync {round}: {} blocks in {secs:.2} s: {blocks_per_s:.0} blocks/s, {transfers_per_s:.0} transfers/s",
+            cmd.blocks
+        );
+        block_rates.push(blocks_per_s);
+        transfer_rates.push(transfers_per_s);
+    }
+    println!(
+        "median: {:.0} blocks/s, {:.0} transfers/s (one peer, loopback TCP, RocksDB, Wasm runtime)",
+        median(block_rates),
+        median(transfer_rates)
+    );
+    Ok(())
+}
+
+/// Starts a network and a bridge for `parts`; returns the service and the tasks.
+async fn start_node(
+    parts: &NodeParts,
+    key: u8,
+    boot: Option<String>,
+) -> Result<(lattice_network::NetworkService, Vec<tokio::task::JoinHandle<()>>), String> {
+    let genesis = parts.client.genesis_hash().0;
+    let mut net = NetworkConfig::new(genesis, NodeKeyConfig::Secret([key; 32]));
+    net.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("a valid address")];
+    net.mdns = false;
+    net.status = lattice_service::network::status(&parts.client, ROLE_FULL);
+    if let Some(boot) = boot {
+        net.boot_nodes = vec![boot.parse().map_err(|e| format!("{e}"))?];
+    }
+    let (service, events, task) = lattice_network::start(net).await.map_err(|e| e.to_string())?;
+    let (_, bridge) = start_bridge(BridgeParams {
+        client: parts.client.clone(),
+        pool: parts.pool.clone(),
+        network: service.clone(),
+        events,
+        roles: ROLE_FULL,
+        slot_ms: 2000,
+        should_have_peers: true,
+        grandpa: None,
+    });
+    Ok((service, vec![task, bridge]))
+}
+
+async fn sync_once(source: &NodeParts, sink: &NodeParts, target: u32) -> Result<Duration, String> {
+    let (a, mut tasks) = start_node(source, 1, None).await?;
+    let boot = format!("{}/p2p/{}", a.listen_addresses()[0], a.local_peer_id());
+    let (_b, more) = start_node(sink, 2, Some(boot)).await?;
+    tasks.extend(more);
+    let started = Instant::now();
+    let (mut last, mut moved) = (0, Instant::now());
+    let result = loop {
+        let best = sink.client.info().best_number;
+        if best >= target {
+            break Ok(started.elapsed());
+        }
+        if best != last {
+            (last, moved) = (best, Instant::now());
+        } else if moved.elapsed() > Duration::from_secs(30) {
+            break Err(format!("the sync stalled at #{best} of #{target} for 30 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    for task in tasks {
+        task.abort();
+        let _ = task.await;
+    }
+    result
+}
