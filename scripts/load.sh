@@ -17,7 +17,7 @@ if printf '%s\n' "$@" | grep -q -- '--rpc'; then
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 log="$(mktemp -t lattice-load-node.XXXXXX.log)"
-"$bin" --dev --tmp --rpc-port "$port" --no-prometheus --pool-limit 40000 --pool-kbytes 81920 >"$log" 2>&1 &
+"$bin" --dev --tmp --rpc-port "$port" --listen-addr /ip4/127.0.0.1/tcp/0 --no-prometheus --pool-limit 40000 --pool-kbytes 81920 >"$log" 2>&1 &
 node_pid=$!
 trap 'kill "$node_pid" 2>/dev/null; wait "$node_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -31,15 +31,21 @@ pub struct Node {
 }
 
 impl Node {
-    /// Starts `lattice ARGS --rpc-port P --port Q --no-prometheus`, logging to `log`.
+    /// Starts `lattice ARGS --rpc-port P --listen-addr /ip4/127.0.0.1/tcp/Q --no-mdns
+    /// --no-prometheus`, logging to `log`.
     pub fn start(args: &[&str], log: &Path) -> Node {
-        let rpc_port = free_port();
-        let p2p = free_port().to_string();
+        Self::start_on(args, log, free_port(), free_port())
+    }
+
+    /// [`Node::start`] on given ports (a restart keeps its peers' view of the address).
+    pub fn start_on(args: &[&str], log: &Path, rpc_port: u16, p2p_port: u16) -> Node {
+        let p2p = p2p_port.to_string();
         let rpc = rpc_port.to_string();
         let out = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
         let child = Command::new(binary())
             .args(args)
-            .args(["--rpc-port", &rpc, "--port", &p2p, "--no-prometheus"])
+            .args(["--rpc-port", &rpc, "--no-prometheus", "--no-mdns", "--listen-addr"])
+            .arg(format!("/ip4/127.0.0.1/tcp/{p2p}"))
             .stdout(out.try_clone().unwrap())
             .stderr(out)
             .stdin(Stdio::null())

@@ -1,0 +1,124 @@
+//! A dev node's network under hostile peers: a peer that sends a garbage status, or
+//! garbage on a protocol after a valid status, is disconnected and banned, and the node
+//! goes on authoring and finalizing.
+
+use crate::harness::{free_port, Node};
+use codec::Encode;
+use lattice_network::{start, Event, NetworkConfig, NetworkService, NodeKeyConfig, Protocol};
+use lattice_primitives::H256;
+use lattice_service::network::message::{Status, ROLE_FULL};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+type Peer = (NetworkService, tokio::sync::mpsc::Receiver<Event>, tokio::task::JoinHandle<()>);
+
+/// A network of the node's chain with `status`, dialing the node.
+async fn peer(genesis: [u8; 32], key: u8, node_addr: &str, status: Vec<u8>) -> Peer {
+    let mut config = NetworkConfig::new(genesis, NodeKeyConfig::Secret([key; 32]));
+    config.status = status;
+    config.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    config.mdns = false;
+    config.boot_nodes = vec![node_addr.parse().unwrap()];
+    start(config).await.unwrap()
+}
+
+/// Waits until the node disconnects (it drops the hostile peer).
+async fn dropped(events: &mut tokio::sync::mpsc::Receiver<Event>) {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(e) = events.recv().await {
+            if matches!(e, Event::Disconnected { .. }) {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the node drops the bad peer");
+}
+
+async fn status_received(events: &mut tokio::sync::mpsc::Receiver<Event>) {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(e) = events.recv().await {
+            if matches!(e, Event::Status { .. }) {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("the node sends its status");
+}
+
+#[test]
+fn hostile_peers_are_banned_and_the_node_keeps_finalizing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p2p = free_port();
+    let key = "11".repeat(32);
+    let node_peer_id = lattice_network::peer_id_of([0x11; 32]).unwrap().to_base58();
+    let mut node = Node::start_on(
+        &["--dev", "--node-key", &key],
+        &dir.path().join("node.log"),
+        free_port(),
+        p2p,
+    );
+    node.wait_ready(Duration::from_secs(60));
+    let genesis_hex = node.rpc("chain_getBlockHash", json!([0]));
+    let genesis: [u8; 32] = hex::decode(genesis_hex.as_str().unwrap().trim_start_matches("0x"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let addr = format!("/ip4/127.0.0.1/tcp/{p2p}/p2p/{node_peer_id}");
+    let finalized_before = node.finalized().0;
+
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        // 1. A status that does not decode.
+        let (_service, mut events, task) = peer(genesis, 1, &addr, vec![0xde, 0xad]).await;
+        dropped(&mut events).await;
+        task.abort();
+
+        // 2. A valid status, then a block announcement that does not decode.
+        let status = Status {
+            roles: ROLE_FULL,
+            best_number: 0,
+            best_hash: H256(genesis),
+            genesis_hash: H256(genesis),
+        };
+        let (service, mut events, task) = peer(genesis, 2, &addr, status.encode()).await;
+        status_received(&mut events).await;
+        let node_id = service.peers()[0].peer_id;
+        service.notify(node_id, Protocol::BlockAnnounces, vec![0xff; 100]);
+        dropped(&mut events).await;
+        task.abort();
+
+        // 3. Garbage GRANDPA gossip.
+        let (service, mut events, task) = peer(genesis, 3, &addr, status.encode()).await;
+        status_received(&mut events).await;
+        let node_id = service.peers()[0].peer_id;
+        service.notify(node_id, Protocol::Grandpa, vec![9; 64]);
+        dropped(&mut events).await;
+
+        // The banned peer cannot come back while the ban lasts.
+        service.dial(addr.parse().unwrap());
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(service.peers().iter().all(|p| !p.ready), "a banned peer got back in");
+        task.abort();
+
+        // 4. A status of another chain.
+        let other = Status { genesis_hash: H256([7; 32]), ..status.clone() };
+        let (_service, mut events, task) = peer(genesis, 4, &addr, other.encode()).await;
+        dropped(&mut events).await;
+        task.abort();
+    });
+
+    // The node went on: it authored and finalized past where it was.
+    let started = Instant::now();
+    while node.finalized().0 < finalized_before + 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "finality stopped:\n{}",
+            node.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let log = std::fs::read_to_string(dir.path().join("node.log")).unwrap();
+    assert!(log.matches("banning peer").count() >= 4, "four bans logged:\n{log}");
+}

@@ -1,0 +1,212 @@
+//! Validators of the `local` chain (Alice, Bob, Charlie, Dave) as processes on loopback:
+//! they find each other, author in turn and finalize one chain; losing one validator
+//! does not stop finality; a restarted validator and a late full node catch up.
+
+use crate::harness::{free_port, rpc_call, Node};
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+struct Member {
+    flag: Option<&'static str>,
+    key_hex: String,
+    peer_id: String,
+    rpc_port: u16,
+    p2p_port: u16,
+}
+
+impl Member {
+    fn new(flag: Option<&'static str>, seed: u8) -> Self {
+        let secret = [seed; 32];
+        let peer_id = lattice_network::peer_id_of(secret).unwrap().to_base58();
+        Member {
+            flag,
+            key_hex: hex::encode(secret),
+            peer_id,
+            rpc_port: free_port(),
+            p2p_port: free_port(),
+        }
+    }
+
+    fn addr(&self) -> String {
+        format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
+    }
+
+    fn start(&self, dir: &Path, bootnodes: &[String]) -> Node {
+        let name = self.flag.unwrap_or("full");
+        let base = dir.join(name);
+        let log = dir.join(format!("{name}.log"));
+        let mut args: Vec<String> = vec![
+            "--chain".into(),
+            "local".into(),
+            "--base-path".into(),
+            base.display().to_string(),
+            "--node-key".into(),
+            self.key_hex.clone(),
+            "--discover-local".into(),
+            "--name".into(),
+            name.into(),
+        ];
+        if let Some(flag) = self.flag {
+            args.push(format!("--{flag}"));
+        }
+        if !bootnodes.is_empty() {
+            args.push("--bootnodes".into());
+            args.extend(bootnodes.iter().cloned());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut node = Node::start_on(&args, &log, self.rpc_port, self.p2p_port);
+        node.wait_ready(Duration::from_secs(120));
+        node
+    }
+}
+
+/// Waits until `what` holds, checking every 250 ms; panics with the nodes' logs after
+/// `timeout`.
+fn wait_for(nodes: &[&Node], timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !check() {
+        if started.elapsed() > timeout {
+            let logs: Vec<String> = nodes.iter().map(|n| n.log_tail()).collect();
+            panic!("timed out waiting for {what}:\n{}", logs.join("\n-----\n"));
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn hash_at(node: &Node, number: u32) -> Option<String> {
+    rpc_call(node.rpc_port, "chain_getBlockHash", json!([number]))
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// The Aura slot of block `number` (the `aura` pre-runtime digest: engine id, then the
+/// SCALE `u64` slot).
+fn aura_slot(node: &Node, number: u32) -> u64 {
+    let hash = hash_at(node, number).unwrap();
+    let header = node.rpc("chain_getHeader", json!([hash]));
+    for log in header["digest"]["logs"].as_array().unwrap() {
+        let bytes = hex::decode(log.as_str().unwrap().trim_start_matches("0x")).unwrap();
+        // PreRuntime (6), b"aura", compact length 32 (0x20), the slot.
+        if bytes.len() >= 14 && bytes[0] == 6 && &bytes[1..5] == b"aura" {
+            return u64::from_le_bytes(bytes[6..14].try_into().unwrap());
+        }
+    }
+    panic!("block #{number} has no Aura pre-digest");
+}
+
+fn peers(node: &Node) -> usize {
+    node.rpc("system_health", json!([]))["peers"].as_u64().unwrap_or(0) as usize
+}
+
+/// Every node has finalized at least `number`, and they agree on the hash there.
+fn agree_on_finalized(nodes: &[&Node], number: u32) -> bool {
+    if nodes.iter().any(|n| n.finalized().0 < number) {
+        return false;
+    }
+    let hashes: Vec<_> = nodes.iter().map(|n| hash_at(n, number)).collect();
+    hashes.iter().all(|h| h.is_some() && *h == hashes[0])
+}
+
+#[test]
+fn four_validators_finalize_one_chain_lose_one_and_take_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let members: Vec<Member> =
+        VALIDATORS.iter().enumerate().map(|(i, v)| Member::new(Some(v), i as u8 + 1)).collect();
+    let all: Vec<String> = members.iter().map(Member::addr).collect();
+    let mut nodes: Vec<Node> = members
+        .iter()
+        .map(|m| {
+            let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
+            m.start(dir.path(), &others)
+        })
+        .collect();
+
+    let refs: Vec<&Node> = nodes.iter().collect();
+    wait_for(&refs, Duration::from_secs(90), "a full mesh", || refs.iter().all(|n| peers(n) == 3));
+    wait_for(&refs, Duration::from_secs(120), "four validators finalizing #4", || {
+        agree_on_finalized(&refs, 4)
+    });
+    // The validators author in turn: the slot in each block's Aura pre-digest, modulo
+    // the four authorities, names its author.
+    let authors: std::collections::BTreeSet<u64> =
+        (1..=nodes[0].finalized().0).map(|n| aura_slot(&nodes[0], n) % 4).collect();
+    assert!(authors.len() >= 3, "blocks by {authors:?} only");
+
+    // Dave goes away: three of four still reach the threshold.
+    nodes[3].kill();
+    let refs3: Vec<&Node> = nodes[..3].iter().collect();
+    let f = refs3.iter().map(|n| n.finalized().0).max().unwrap();
+    wait_for(&refs3, Duration::from_secs(120), "three validators finalizing", || {
+        agree_on_finalized(&refs3, f + 3)
+    });
+
+    // Dave comes back on the same base path and ports and catches up.
+    nodes[3] = members[3].start(dir.path(), &all[..3]);
+    let refs: Vec<&Node> = nodes.iter().collect();
+    let f = refs[..3].iter().map(|n| n.finalized().0).max().unwrap();
+    wait_for(&refs, Duration::from_secs(120), "the restarted validator catching up", || {
+        agree_on_finalized(&refs, f + 2)
+    });
+
+    // A full node that joins late syncs the chain and follows finality.
+    let late = Member::new(None, 9);
+    let full = late.start(dir.path(), &all[..1]);
+    let f = refs.iter().map(|n| n.finalized().0).max().unwrap();
+    let mut with_full: Vec<&Node> = nodes.iter().collect();
+    with_full.push(&full);
+    wait_for(&with_full, Duration::from_secs(120), "the late full node following finality", || {
+        agree_on_finalized(&with_full, f + 2)
+    });
+    let health = full.rpc("system_health", json!([]));
+    assert_eq!(health["isSyncing"], json!(false));
+    assert!(health["peers"].as_u64().unwrap() >= 1);
+    let roles = full.rpc("system_nodeRoles", json!([]));
+    assert_eq!(roles, json!(["Full"]));
+}
+
+/// A 2|2 split: each half knows only its own two nodes (no discovery between them), so
+/// neither has the two thirds GRANDPA needs: both author their own chain and nothing is
+/// finalized on either side. The halves are joined by restarting one node of the second
+/// half (same base path) with the first half's addresses: every node settles on one
+/// chain.
+///
+/// Finality does not resume after this heal yet (the voters' round-1 prevotes are split
+/// between the two forks and the round does not complete); that is a known defect, so
+/// this test checks safety and convergence only.
+#[test]
+fn a_two_two_partition_finalizes_nothing_and_converges_when_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let members: Vec<Member> =
+        VALIDATORS.iter().enumerate().map(|(i, v)| Member::new(Some(v), i as u8 + 21)).collect();
+    let mut nodes = [
+        members[0].start(dir.path(), &[members[1].addr()]),
+        members[1].start(dir.path(), &[members[0].addr()]),
+        members[2].start(dir.path(), &[members[3].addr()]),
+        members[3].start(dir.path(), &[members[2].addr()]),
+    ];
+    let refs: Vec<&Node> = nodes.iter().collect();
+    wait_for(&refs, Duration::from_secs(90), "both halves authoring", || {
+        refs.iter().all(|n| n.best_number() >= 4 && peers(n) == 1)
+    });
+    // Both halves author their own chains and finalize nothing past genesis.
+    std::thread::sleep(Duration::from_secs(6));
+    for n in &refs {
+        assert_eq!(n.finalized().0, 0, "a half finalized alone:\n{}", n.log_tail());
+        assert_eq!(peers(n), 1, "the partition leaked");
+    }
+    assert_ne!(hash_at(refs[0], 3), hash_at(refs[2], 3), "the halves hold different chains");
+
+    // Heal: Charlie comes back knowing Alice and Bob too.
+    nodes[2].kill();
+    nodes[2] =
+        members[2].start(dir.path(), &[members[0].addr(), members[1].addr(), members[3].addr()]);
+    let refs: Vec<&Node> = nodes.iter().collect();
+    wait_for(&refs, Duration::from_secs(120), "one chain after the partition heals", || {
+        let best = refs.iter().map(|n| n.best_number()).min().unwrap();
+        let hashes: Vec<_> = refs.iter().map(|n| hash_at(n, best)).collect();
+        refs.iter().all(|n| peers(n) == 3) && hashes.iter().all(|h| h.is_some() && *h == hashes[0])
+    });
+}
