@@ -477,6 +477,91 @@ impl Sink<Message<H256, BlockNumber>> for Outgoing {
 
 type BoxTimer = Pin<Box<dyn futures::Future<Output = Result<()>> + Send>>;
 
+/// Votes for blocks this node does not have yet, kept for the voter (which cannot place
+/// a vote on an unknown block) until the block is imported; more push out the oldest.
+const MAX_WAITING_VOTES: usize = 1024;
+
+/// A round's incoming votes, each held until its target block is imported. Votes for
+/// blocks at or below the finalized one that are still unknown are of another fork and
+/// dropped. The node's sync fetches unknown targets (it sees the same gossip).
+struct UntilImported {
+    client: Arc<Client>,
+    imports: futures::channel::mpsc::Receiver<lattice_chain::BlockImportNotification>,
+    inner: BoxStream<'static, SignedVote>,
+    waiting: VecDeque<SignedVote>,
+    ready: VecDeque<SignedVote>,
+}
+
+fn vote_target(message: &Message<H256, BlockNumber>) -> (H256, BlockNumber) {
+    match message {
+        Message::Prevote(v) => (v.target_hash, v.target_number),
+        Message::Precommit(v) => (v.target_hash, v.target_number),
+        Message::PrimaryPropose(v) => (v.target_hash, v.target_number),
+    }
+}
+
+impl UntilImported {
+    fn has_block(&self, hash: &H256) -> bool {
+        matches!(self.client.header(hash), Ok(Some(_)))
+    }
+
+    fn accept(&mut self, vote: SignedVote) {
+        let (hash, number) = vote_target(&vote.message);
+        if self.has_block(&hash) {
+            self.ready.push_back(vote);
+        } else if number > self.client.info().finalized_number {
+            tracing::debug!(target: "grandpa", "holding a vote for unknown block #{number} ({hash:?})");
+            self.waiting.push_back(vote);
+            if self.waiting.len() > MAX_WAITING_VOTES {
+                self.waiting.pop_front();
+            }
+        }
+    }
+
+    fn release(&mut self) {
+        let finalized = self.client.info().finalized_number;
+        for vote in std::mem::take(&mut self.waiting) {
+            let (hash, number) = vote_target(&vote.message);
+            if self.has_block(&hash) {
+                self.ready.push_back(vote);
+            } else if number > finalized {
+                self.waiting.push_back(vote);
+            }
+        }
+    }
+}
+
+impl futures::Stream for UntilImported {
+    type Item = Result<SignedVote>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(vote) = this.ready.pop_front() {
+                return Poll::Ready(Some(Ok(vote)));
+            }
+            match this.inner.poll_next_unpin(cx) {
+                Poll::Ready(Some(vote)) => {
+                    this.accept(vote);
+                    continue;
+                }
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => {}
+            }
+            match this.imports.poll_next_unpin(cx) {
+                Poll::Ready(Some(_)) => this.release(),
+                // A lagging subscriber is dropped by the client: subscribe again and
+                // look at what waits.
+                Poll::Ready(None) => {
+                    this.imports = this.client.import_notification_stream();
+                    this.release();
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
 impl Environment<H256, BlockNumber> for GrandpaEnvironment {
     type Timer = BoxTimer;
     type BestChain =
@@ -538,8 +623,15 @@ impl Environment<H256, BlockNumber> for GrandpaEnvironment {
                     Message::PrimaryPropose(_) => {}
                 }
             }
-            futures::future::ready(Some(Ok(m)))
+            futures::future::ready(Some(m))
         });
+        let incoming = UntilImported {
+            client: self.client.clone(),
+            imports: self.client.import_notification_stream(),
+            inner: incoming.boxed(),
+            waiting: VecDeque::new(),
+            ready: VecDeque::new(),
+        };
         RoundData {
             voter_id: self.local_id,
             prevote_timer: self.timer(self.gossip_duration * 2),

@@ -38,6 +38,8 @@ const RANGES_AHEAD: u32 = 8;
 const KNOWN_BLOCKS: u32 = 1024;
 /// Transaction hashes remembered per peer.
 const KNOWN_TRANSACTIONS: u32 = 10_240;
+/// Unknown blocks of GRANDPA votes remembered for fetching.
+const MAX_VOTE_TARGETS: usize = 64;
 /// Most transactions in one `transactions/1` message.
 const MAX_TRANSACTIONS_PER_MESSAGE: usize = 512;
 
@@ -208,6 +210,7 @@ pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::J
         downloaded: BTreeMap::new(),
         in_flight: BTreeMap::new(),
         importing: false,
+        vote_targets: Default::default(),
         queued_to: 0,
         import_tx,
         requests: FuturesUnordered::new(),
@@ -229,6 +232,9 @@ struct Bridge {
     /// Ranges being downloaded: first number → last number.
     in_flight: BTreeMap<BlockNumber, BlockNumber>,
     importing: bool,
+    /// Blocks GRANDPA votes are for that this node lacks (another fork), with the peer
+    /// that sent the vote: fetched with their ancestry so the voter can count them.
+    vote_targets: std::collections::VecDeque<(PeerId, H256, BlockNumber)>,
     /// The highest block handed to the import worker (not requested again meanwhile).
     queued_to: BlockNumber,
     import_tx: mpsc::UnboundedSender<ImportJob>,
@@ -294,6 +300,7 @@ impl Bridge {
                 Protocol::BlockAnnounces => self.on_announce(peer, &bytes),
                 Protocol::Transactions => self.on_transactions(peer, &bytes),
                 Protocol::Grandpa => {
+                    self.note_vote_target(peer, &bytes);
                     if let Some(g) = &self.grandpa {
                         g.message(&peer, &bytes);
                     }
@@ -503,8 +510,55 @@ impl Bridge {
         }
     }
 
+    /// Notes the block of a GRANDPA vote when this node lacks it. The gossip layer checks
+    /// the vote; a forged one costs at most a bounded, useless request to its sender.
+    fn note_vote_target(&mut self, peer: PeerId, bytes: &[u8]) {
+        use lattice_consensus::grandpa::gossip::GossipMessage;
+        let Ok(GossipMessage::Vote { message, .. }) = GossipMessage::decode_bounded(bytes) else {
+            return;
+        };
+        let (hash, number) = match &message.message {
+            finality_grandpa::Message::Prevote(v) => (v.target_hash, v.target_number),
+            finality_grandpa::Message::Precommit(v) => (v.target_hash, v.target_number),
+            finality_grandpa::Message::PrimaryPropose(v) => (v.target_hash, v.target_number),
+        };
+        if number <= self.client.info().finalized_number
+            || matches!(self.client.header(&hash), Ok(Some(_)))
+            || self.vote_targets.iter().any(|(_, h, _)| *h == hash)
+        {
+            return;
+        }
+        self.vote_targets.push_back((peer, hash, number));
+        if self.vote_targets.len() > MAX_VOTE_TARGETS {
+            self.vote_targets.pop_front();
+        }
+        self.fetch_vote_targets();
+    }
+
+    /// Asks the senders of votes for blocks this node lacks for those blocks and their
+    /// unknown ancestors.
+    fn fetch_vote_targets(&mut self) {
+        let finalized = self.client.info().finalized_number;
+        let client = self.client.clone();
+        self.vote_targets
+            .retain(|(_, h, n)| *n > finalized && !matches!(client.header(h), Ok(Some(_))));
+        let mut kept = std::collections::VecDeque::new();
+        while let Some((peer, hash, number)) = self.vote_targets.pop_front() {
+            match self.peers.get(&peer) {
+                Some(p) if !p.busy => {
+                    let max = (number - finalized).min(MAX_BLOCKS_PER_REQUEST);
+                    self.send_request(peer, Pending::Ancestry { from: hash, max });
+                }
+                Some(_) => kept.push_back((peer, hash, number)),
+                None => {}
+            }
+        }
+        self.vote_targets = kept;
+    }
+
     /// Asks idle peers for the next ranges above the best block.
     fn schedule(&mut self) {
+        self.fetch_vote_targets();
         let info = self.client.info();
         let next = info.best_number.max(self.queued_to) + 1;
         // Forget what is below the best block.
