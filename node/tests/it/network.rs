@@ -216,3 +216,123 @@ fn a_two_two_partition_finalizes_nothing_and_heals() {
         assert_eq!(theirs, first, "every node holds the same finalized chain");
     }
 }
+
+/// The `local` chain's configuration at `base` (no network, RPC or metrics).
+fn offline_config(
+    spec: &lattice_chain_spec::ChainSpec,
+    base: &Path,
+) -> lattice_service::Configuration {
+    lattice_service::Configuration {
+        chain_path: lattice_service::Configuration::chain_path_of(base, &spec.id),
+        chain_spec: spec.clone(),
+        node_name: "generator".into(),
+        impl_name: "lattice".into(),
+        impl_version: "test".into(),
+        role: lattice_service::Role::Full,
+        pruning: None,
+        rpc: None,
+        prometheus: None,
+        dev_key_seed: None,
+        informant_interval: Duration::from_secs(5),
+        grandpa_gossip: Duration::from_millis(333),
+        pool: Default::default(),
+        network: None,
+    }
+}
+
+/// `count` blocks of the `local` chain in past slots, each sealed by its slot's author
+/// (the four dev validators' keys are at hand), imported into the databases under
+/// `bases` as the validators would have imported them.
+fn prebuilt_chain(dir: &Path, count: u32, bases: &[std::path::PathBuf]) {
+    use codec::Encode;
+    use lattice_chain::{BlockBuilder, BlockOrigin, ImportParams};
+    use lattice_primitives::inherent::TIMESTAMP_INHERENT;
+    use lattice_primitives::{Digest, DigestItem, InherentData};
+
+    let spec_file = dir.join("local.json");
+    let out = std::process::Command::new(crate::harness::binary())
+        .args(["build-spec", "--chain", "local", "--raw"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&spec_file, &out.stdout).unwrap();
+    let spec = lattice_chain_spec::ChainSpec::from_file(&spec_file).unwrap();
+    let author =
+        lattice_service::new_parts(&offline_config(&spec, &dir.join("generator"))).unwrap();
+    for name in ["Alice", "Bob", "Charlie", "Dave"] {
+        lattice_service::insert_dev_keys(&author.keystore, &format!("//{name}")).unwrap();
+    }
+    let client = &author.client;
+    let mut blocks = Vec::new();
+    for slot in 1..=u64::from(count) {
+        let parent = client.info().best_hash;
+        let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
+        let mut builder = BlockBuilder::new(client, parent, digest).unwrap();
+        let mut data = InherentData::default();
+        data.put(TIMESTAMP_INHERENT, &(slot * 2000));
+        for xt in builder.create_inherents(&data).unwrap() {
+            builder.push(&xt).unwrap().unwrap().unwrap();
+        }
+        let built = builder.build().unwrap();
+        let authorities = lattice_consensus::aura::authorities(client, &parent).unwrap();
+        let who = authorities[(slot % authorities.len() as u64) as usize];
+        let sealed = lattice_consensus::aura::seal(built.block, &author.keystore, &who)
+            .unwrap()
+            .expect("the generator holds every validator's key");
+        client.import_built(sealed.clone(), built.state, BlockOrigin::Own).unwrap();
+        blocks.push(sealed);
+    }
+    drop(author);
+    for base in bases {
+        let parts = lattice_service::new_parts(&offline_config(&spec, base)).unwrap();
+        for block in &blocks {
+            parts
+                .client
+                .import_block(ImportParams {
+                    block: block.clone(),
+                    justification: None,
+                    origin: BlockOrigin::File,
+                    finalize: false,
+                })
+                .unwrap();
+        }
+    }
+}
+
+/// Four validators whose chain is 1,000 blocks long when they start finalize it; a full
+/// node started from nothing syncs those blocks from them and follows finality.
+#[test]
+fn a_node_a_thousand_blocks_behind_syncs_and_follows_finality() {
+    let dir = tempfile::tempdir().unwrap();
+    let members: Vec<Member> =
+        VALIDATORS.iter().enumerate().map(|(i, v)| Member::new(Some(v), i as u8 + 41)).collect();
+    let bases: Vec<_> = VALIDATORS.iter().map(|v| dir.path().join(v)).collect();
+    prebuilt_chain(dir.path(), 1000, &bases);
+    let all: Vec<String> = members.iter().map(Member::addr).collect();
+    let nodes: Vec<Node> = members
+        .iter()
+        .map(|m| {
+            let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
+            m.start(dir.path(), &others)
+        })
+        .collect();
+    let refs: Vec<&Node> = nodes.iter().collect();
+    wait_for(&refs, Duration::from_secs(120), "the validators finalizing past #1000", || {
+        agree_on_finalized(&refs, 1001)
+    });
+
+    let late = Member::new(None, 49);
+    let started = Instant::now();
+    let full = late.start(dir.path(), &all);
+    let mut with_full = refs.clone();
+    with_full.push(&full);
+    let f = refs.iter().map(|n| n.finalized().0).max().unwrap();
+    wait_for(&with_full, Duration::from_secs(120), "the late node syncing and following", || {
+        agree_on_finalized(&with_full, f + 2)
+    });
+    eprintln!(
+        "the late node synced {} blocks and followed finality in {:.1} s",
+        f + 2,
+        started.elapsed().as_secs_f64()
+    );
+}
