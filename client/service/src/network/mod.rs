@@ -208,6 +208,7 @@ pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::J
         grandpa: params.grandpa,
         peers: HashMap::new(),
         downloaded: BTreeMap::new(),
+        ancestry: None,
         in_flight: BTreeMap::new(),
         importing: false,
         vote_targets: Default::default(),
@@ -229,6 +230,9 @@ struct Bridge {
     peers: HashMap<PeerId, Peer>,
     /// Downloaded ranges by first number: the sender and the blocks.
     downloaded: BTreeMap<BlockNumber, (PeerId, Vec<BlockData>)>,
+    /// An ancestry walk under way: its peer and the fork's blocks found so far, oldest
+    /// first (one walk at a time; a new one replaces it).
+    ancestry: Option<(PeerId, Vec<BlockData>)>,
     /// Ranges being downloaded: first number → last number.
     in_flight: BTreeMap<BlockNumber, BlockNumber>,
     importing: bool,
@@ -293,6 +297,9 @@ impl Bridge {
                         g.peer_disconnected(&peer);
                     }
                     self.downloaded.retain(|_, (p, _)| *p != peer);
+                    if self.ancestry.as_ref().is_some_and(|(p, _)| *p == peer) {
+                        self.ancestry = None;
+                    }
                     self.update_sync_state();
                 }
             }
@@ -586,7 +593,6 @@ impl Bridge {
         let mut covered: Vec<(BlockNumber, BlockNumber)> = self
             .downloaded
             .iter()
-            .filter(|(s, _)| **s > 0)
             .map(|(s, (_, b))| (*s, *s + b.len() as u32 - 1))
             .chain(self.in_flight.iter().map(|(s, e)| (*s, *e)))
             .collect();
@@ -697,52 +703,35 @@ impl Bridge {
             unknown.push(b);
         }
         let Some(oldest) = unknown.last() else { return };
-        let header = oldest.header.as_ref().expect("checked");
-        let parent_known = matches!(self.client.header(&header.parent_hash), Ok(Some(_)));
+        let oldest = oldest.header.as_ref().expect("checked");
+        let (number, parent) = (oldest.number, oldest.parent_hash);
+        let parent_known = matches!(self.client.header(&parent), Ok(Some(_)));
+        // What an earlier answer of this walk brought: the newer part of the fork.
+        let newer = match self.ancestry.take() {
+            Some((p, chain)) if p == peer => chain,
+            _ => Vec::new(),
+        };
+        unknown.reverse();
+        unknown.extend(newer);
         if !parent_known {
-            if header.number <= finalized + 1 {
+            if number <= finalized + 1 {
                 tracing::debug!(target: "sync", "peer {peer} is on a fork below the finalized block");
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
                 return;
             }
-            let max = (header.number - 1 - finalized).min(MAX_BLOCKS_PER_REQUEST);
-            // Keep what we have: the next answer links to it. Bounded by the finalized
-            // block: a chain longer than that is refused above.
-            self.send_request(peer, Pending::Ancestry { from: header.parent_hash, max });
-            let mut chain = unknown;
-            chain.reverse();
+            // Keep the fork so far and walk on from its oldest block's parent; the walk
+            // ends at the finalized block, so the kept part stays bounded.
+            let max = (number - 1 - finalized).min(MAX_BLOCKS_PER_REQUEST);
             self.downloaded.retain(|_, (p, _)| *p != peer);
-            self.pending_ancestry(peer, chain);
+            self.ancestry = Some((peer, unknown));
+            self.send_request(peer, Pending::Ancestry { from: parent, max });
             return;
         }
-        unknown.reverse();
-        let mut chain = self.take_pending_ancestry(peer);
-        unknown.append(&mut chain);
         let origin = BlockOrigin::NetworkBroadcast;
         let _ = self
             .import_tx
             .send(ImportJob { blocks: unknown.into_iter().map(|b| (peer, b)).collect(), origin });
         self.importing = true;
-    }
-
-    fn pending_ancestry(&mut self, peer: PeerId, mut chain: Vec<BlockData>) {
-        // Stored under number 0 (never a range start) for this peer: the newer part of
-        // a fork waiting for its older part.
-        if let Some((p, existing)) = self.downloaded.get_mut(&0) {
-            if *p == peer {
-                chain.append(existing);
-            }
-        }
-        self.downloaded.insert(0, (peer, chain));
-    }
-
-    fn take_pending_ancestry(&mut self, peer: PeerId) -> Vec<BlockData> {
-        match self.downloaded.get(&0) {
-            Some((p, _)) if *p == peer => {
-                self.downloaded.remove(&0).map(|(_, c)| c).unwrap_or_default()
-            }
-            _ => Vec::new(),
-        }
     }
 
     /// Hands the downloaded blocks that follow the best block to the import worker.
@@ -789,7 +778,7 @@ impl Bridge {
             ImportResult::Done => {}
             ImportResult::UnknownParent { peer, parent } => {
                 // The peer's chain left ours below the best block: find where.
-                self.downloaded.retain(|start, (p, _)| *p != peer || *start == 0);
+                self.downloaded.retain(|_, (p, _)| *p != peer);
                 let finalized = self.client.info().finalized_number;
                 let best = self.client.info().best_number;
                 let max = (best.saturating_sub(finalized)).clamp(1, MAX_BLOCKS_PER_REQUEST);

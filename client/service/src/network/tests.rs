@@ -10,7 +10,7 @@ use sp_core::Pair;
 
 struct TestNode {
     client: Arc<Client>,
-    pool: Pool<FullChainApi>,
+    pool: Arc<Pool<FullChainApi>>,
     keystore: LocalKeystore,
     _dir: tempfile::TempDir,
 }
@@ -21,12 +21,12 @@ fn node() -> TestNode {
     let keystore = LocalKeystore::open(dir.path().join("keystore")).unwrap();
     let sr = sp_core::sr25519::Pair::from_string("//Alice", None).unwrap();
     keystore.insert(*b"aura", "//Alice", &sr.public().0).unwrap();
-    let pool = Pool::new(
+    let pool = Arc::new(Pool::new(
         FullChainApi::new(client.clone()),
         Options::default(),
         Arc::new(SystemClock::new()),
         BlockInfo { hash: client.genesis_hash(), number: 0 },
-    );
+    ));
     TestNode { client, pool, keystore, _dir: dir }
 }
 
@@ -206,4 +206,68 @@ fn bad_blocks_are_refused_and_change_nothing() {
     // The honest blocks still import.
     assert!(matches!(import_job(&b.client, 2000, job(blocks)), ImportResult::Done));
     assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
+}
+
+/// A network and a bridge for `n` on loopback.
+async fn start_networked(
+    n: &TestNode,
+    key: u8,
+    boot: Option<String>,
+) -> (NetworkService, Vec<tokio::task::JoinHandle<()>>) {
+    let genesis = n.client.genesis_hash().0;
+    let mut config = lattice_network::NetworkConfig::new(
+        genesis,
+        lattice_network::NodeKeyConfig::Secret([key; 32]),
+    );
+    config.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
+    config.mdns = false;
+    config.status = status(&n.client, ROLE_FULL);
+    if let Some(boot) = boot {
+        config.boot_nodes = vec![boot.parse().unwrap()];
+    }
+    let (service, events, task) = lattice_network::start(config).await.unwrap();
+    let (_, bridge) = start_bridge(BridgeParams {
+        client: n.client.clone(),
+        pool: n.pool.clone(),
+        network: service.clone(),
+        events,
+        roles: ROLE_FULL,
+        slot_ms: 2000,
+        should_have_peers: true,
+        grandpa: None,
+    });
+    (service, vec![task, bridge])
+}
+
+/// Over real sockets: a node whose own fork is 150 blocks long meets a peer whose chain
+/// left it at #5 and is 300 blocks long; the ancestry walk takes two answers (more than
+/// 128 blocks), the node imports the other fork and makes the longer chain its best.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_fork_is_walked_back_and_the_longer_chain_is_synced() {
+    let (a, b) = (node(), node());
+    author(&a, 1..=5);
+    let (_, request) = range(1, 5);
+    let shared = answer_block_request(&a.client, &request);
+    assert!(matches!(import_job(&b.client, 2000, job(shared.blocks)), ImportResult::Done));
+    author(&a, 6..=300);
+    author(&b, 1000..=1144);
+    assert_eq!(b.client.info().best_number, 150);
+
+    let (sa, mut tasks) = start_networked(&a, 1, None).await;
+    let boot = format!("{}/p2p/{}", sa.listen_addresses()[0], sa.local_peer_id());
+    let (_sb, more) = start_networked(&b, 2, Some(boot)).await;
+    tasks.extend(more);
+    let target = a.client.info().best_hash;
+    let started = std::time::Instant::now();
+    while b.client.info().best_hash != target {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "B is at #{} and did not take A's chain",
+            b.client.info().best_number
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for t in tasks {
+        t.abort();
+    }
 }
