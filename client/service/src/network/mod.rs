@@ -51,6 +51,7 @@ pub struct NetworkShared {
     highest: AtomicU32,
     syncing: AtomicBool,
     should_have_peers: bool,
+    slot_equivocations: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
 }
 
 impl NetworkShared {
@@ -67,6 +68,11 @@ impl NetworkShared {
     /// The highest block a peer has.
     pub fn highest_block(&self) -> BlockNumber {
         self.highest.load(Ordering::Relaxed)
+    }
+
+    /// Authors seen sealing two blocks in one slot (both headers of each), for a report.
+    pub fn slot_equivocations(&self) -> Vec<SlotEquivocation> {
+        self.slot_equivocations.lock().iter().cloned().collect()
     }
 }
 
@@ -191,13 +197,17 @@ pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::J
         highest: AtomicU32::new(info.best_number),
         syncing: AtomicBool::new(false),
         should_have_peers: params.should_have_peers,
+        slot_equivocations: Default::default(),
     });
     let (import_tx, import_rx) = mpsc::unbounded_channel();
     let (result_tx, result_rx) = mpsc::unbounded_channel();
     {
         let client = params.client.clone();
         let slot_ms = params.slot_ms;
-        tokio::task::spawn_blocking(move || import_worker(client, slot_ms, import_rx, result_tx));
+        let equivocations = shared.slot_equivocations.clone();
+        tokio::task::spawn_blocking(move || {
+            import_worker(client, slot_ms, import_rx, result_tx, equivocations)
+        });
     }
     let bridge = Bridge {
         client: params.client,
@@ -910,16 +920,83 @@ fn import_worker(
     slot_ms: u64,
     mut jobs: mpsc::UnboundedReceiver<ImportJob>,
     results: mpsc::UnboundedSender<ImportResult>,
+    equivocations: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
 ) {
+    let mut watch = SlotWatch::new(equivocations);
     while let Some(job) = jobs.blocking_recv() {
-        let result = import_job(&client, slot_ms, job);
+        let result = import_job(&client, slot_ms, &mut watch, job);
         if results.send(result).is_err() {
             return;
         }
     }
 }
 
-fn import_job(client: &Client, slot_ms: u64, job: ImportJob) -> ImportResult {
+/// Two blocks sealed for one slot: the slot's author signed both (an equivocation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlotEquivocation {
+    /// The slot.
+    pub slot: u64,
+    /// The block seen first.
+    pub first: lattice_primitives::Header,
+    /// The other block.
+    pub second: lattice_primitives::Header,
+}
+
+/// Slots seen lately; both headers of each equivocation found are kept.
+const WATCHED_SLOTS: u32 = 4096;
+/// Equivocations kept for reporting.
+const MAX_SLOT_EQUIVOCATIONS: usize = 64;
+
+/// Watches the slots of imported blocks for a second block in one slot.
+pub(crate) struct SlotWatch {
+    seen: LruMap<u64, lattice_primitives::Header>,
+    found: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
+}
+
+impl SlotWatch {
+    pub(crate) fn new(
+        found: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
+    ) -> Self {
+        Self { seen: LruMap::new(ByLength::new(WATCHED_SLOTS)), found }
+    }
+
+    /// Notes a block whose seal verified. With one authority set, a slot has one author,
+    /// so a second, different block in the slot is that author's equivocation.
+    fn note(&mut self, header: &lattice_primitives::Header) {
+        let Some(slot) = aura::find_slot(header) else { return };
+        match self.seen.get(&slot) {
+            Some(first) if first.hash() != header.hash() => {
+                tracing::warn!(
+                    target: "aura",
+                    "⚠️ the author of slot {slot} sealed two blocks: #{} ({:?}) and #{} ({:?})",
+                    first.number,
+                    first.hash(),
+                    header.number,
+                    header.hash()
+                );
+                let proof = SlotEquivocation { slot, first: first.clone(), second: header.clone() };
+                let mut found = self.found.lock();
+                if !found.iter().any(|e| e.slot == slot) {
+                    found.push_back(proof);
+                    if found.len() > MAX_SLOT_EQUIVOCATIONS {
+                        found.pop_front();
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.seen.insert(slot, header.clone());
+            }
+        }
+    }
+}
+
+fn import_job(
+    client: &Client,
+    slot_ms: u64,
+    watch: &mut SlotWatch,
+    job: ImportJob,
+) -> ImportResult {
     for (peer, data) in job.blocks {
         let (Some(header), Some(body)) = (data.header, data.body) else {
             return ImportResult::Bad { peer, reason: "incomplete block".into() };
@@ -936,6 +1013,7 @@ fn import_job(client: &Client, slot_ms: u64, job: ImportJob) -> ImportResult {
         if let Err(e) = aura::verify_seal(client, &header, now_slot) {
             return ImportResult::Bad { peer, reason: format!("block #{number} ({hash:?}): {e}") };
         }
+        watch.note(&header);
         let grandpa = data
             .justifications
             .unwrap_or_default()

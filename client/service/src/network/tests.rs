@@ -60,6 +60,10 @@ fn ancestry(from: H256, max: u32) -> (Pending, BlockRequest) {
     (Pending::Ancestry { from, max }, request)
 }
 
+fn watch() -> SlotWatch {
+    SlotWatch::new(Default::default())
+}
+
 fn job(blocks: Vec<BlockData>) -> ImportJob {
     let peer = PeerId::random();
     ImportJob {
@@ -77,7 +81,10 @@ fn a_chain_is_served_in_ranges_checked_and_imported() {
         let (pending, request) = range(b.client.info().best_number + 1, MAX_BLOCKS_PER_REQUEST);
         let response = answer_block_request(&a.client, &request);
         check_response(&pending, &response).unwrap();
-        assert!(matches!(import_job(&b.client, 2000, job(response.blocks)), ImportResult::Done));
+        assert!(matches!(
+            import_job(&b.client, 2000, &mut watch(), job(response.blocks)),
+            ImportResult::Done
+        ));
         rounds += 1;
     }
     assert_eq!(rounds, 3, "128 + 128 + 44 blocks");
@@ -140,7 +147,10 @@ fn a_fork_is_found_through_ancestry_and_the_longer_chain_wins() {
     author(&a, 1..=5);
     let (_, request) = range(1, 5);
     let shared = answer_block_request(&a.client, &request);
-    assert!(matches!(import_job(&b.client, 2000, job(shared.blocks)), ImportResult::Done));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(shared.blocks)),
+        ImportResult::Done
+    ));
     // They part: A authors in slots 6..=10, B in 20..=22 (other blocks at #6..#8).
     author(&a, 6..=10);
     author(&b, 20..=22);
@@ -150,7 +160,7 @@ fn a_fork_is_found_through_ancestry_and_the_longer_chain_wins() {
     let (pending, request) = range(b.client.info().best_number + 1, 10);
     let response = answer_block_request(&a.client, &request);
     check_response(&pending, &response).unwrap();
-    let parent = match import_job(&b.client, 2000, job(response.blocks)) {
+    let parent = match import_job(&b.client, 2000, &mut watch(), job(response.blocks)) {
         ImportResult::UnknownParent { parent, .. } => parent,
         _ => panic!("the fork's parent is unknown"),
     };
@@ -167,10 +177,13 @@ fn a_fork_is_found_through_ancestry_and_the_longer_chain_wins() {
         .collect();
     assert_eq!(unknown.len(), 3, "A's #8, #7, #6");
     unknown.reverse();
-    assert!(matches!(import_job(&b.client, 2000, job(unknown)), ImportResult::Done));
+    assert!(matches!(import_job(&b.client, 2000, &mut watch(), job(unknown)), ImportResult::Done));
     let (_, request) = range(9, 10);
     let rest = answer_block_request(&a.client, &request);
-    assert!(matches!(import_job(&b.client, 2000, job(rest.blocks)), ImportResult::Done));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(rest.blocks)),
+        ImportResult::Done
+    ));
     assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
 }
 
@@ -187,24 +200,33 @@ fn bad_blocks_are_refused_and_change_nothing() {
     header.digest.logs.pop();
     header.digest.logs.push(lattice_primitives::DigestItem::Seal(*b"aura", vec![0u8; 65]));
     forged[0].hash = header.hash();
-    assert!(matches!(import_job(&b.client, 2000, job(forged)), ImportResult::Bad { .. }));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(forged)),
+        ImportResult::Bad { .. }
+    ));
     assert_eq!(b.client.info().best_number, 0);
 
     // A block whose body does not match its extrinsics root.
     let mut tampered = blocks.clone();
     tampered[0].body.as_mut().unwrap().pop();
-    assert!(matches!(import_job(&b.client, 2000, job(tampered)), ImportResult::Bad { .. }));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(tampered)),
+        ImportResult::Bad { .. }
+    ));
     assert_eq!(b.client.info().best_number, 0);
 
     // A garbage justification.
     let mut lying = blocks.clone();
     lying[1].justifications = Some(vec![(GRANDPA_ENGINE_ID, vec![1, 2, 3])]);
-    assert!(matches!(import_job(&b.client, 2000, job(lying)), ImportResult::Bad { .. }));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(lying)),
+        ImportResult::Bad { .. }
+    ));
     assert_eq!(b.client.info().best_number, 1, "the block before the bad one stays");
     assert_eq!(b.client.info().finalized_number, 0);
 
     // The honest blocks still import.
-    assert!(matches!(import_job(&b.client, 2000, job(blocks)), ImportResult::Done));
+    assert!(matches!(import_job(&b.client, 2000, &mut watch(), job(blocks)), ImportResult::Done));
     assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
 }
 
@@ -248,7 +270,10 @@ async fn a_long_fork_is_walked_back_and_the_longer_chain_is_synced() {
     author(&a, 1..=5);
     let (_, request) = range(1, 5);
     let shared = answer_block_request(&a.client, &request);
-    assert!(matches!(import_job(&b.client, 2000, job(shared.blocks)), ImportResult::Done));
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(shared.blocks)),
+        ImportResult::Done
+    ));
     author(&a, 6..=300);
     author(&b, 1000..=1144);
     assert_eq!(b.client.info().best_number, 150);
@@ -270,4 +295,29 @@ async fn a_long_fork_is_walked_back_and_the_longer_chain_is_synced() {
     for t in tasks {
         t.abort();
     }
+}
+
+#[test]
+fn two_blocks_in_one_slot_are_recorded_as_an_equivocation() {
+    let (a, b, c) = (node(), node(), node());
+    author(&a, 1..=2);
+    let (_, request) = range(1, 1);
+    let first = answer_block_request(&a.client, &request).blocks;
+    assert!(matches!(import_job(&b.client, 2000, &mut watch(), job(first)), ImportResult::Done));
+    // B (Alice's keys too) seals another block for slot 2 on the same parent.
+    author(&b, [2]);
+    let (_, request) = range(1, 2);
+    let from_a = answer_block_request(&a.client, &request).blocks;
+    let from_b = answer_block_request(&b.client, &request).blocks;
+    assert_eq!(from_a[0].hash, from_b[0].hash, "slot 1 is the same block");
+    assert_ne!(from_a[1].hash, from_b[1].hash, "two blocks in slot 2");
+    let found = Arc::new(parking_lot::Mutex::new(std::collections::VecDeque::new()));
+    let mut watch = SlotWatch::new(found.clone());
+    assert!(matches!(import_job(&c.client, 2000, &mut watch, job(from_a)), ImportResult::Done));
+    assert!(found.lock().is_empty());
+    assert!(matches!(import_job(&c.client, 2000, &mut watch, job(from_b)), ImportResult::Done));
+    let found = found.lock();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].slot, 2);
+    assert_ne!(found[0].first.hash(), found[0].second.hash());
 }
