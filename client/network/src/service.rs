@@ -630,6 +630,9 @@ impl Worker {
                     if inbound && ins >= self.in_peers {
                         Some("no inbound slot")
                     } else if !inbound && outs >= self.out_peers + self.in_peers {
+                        // This node dials peers only while it has outbound slots, but
+                        // Kademlia also dials for its queries: those connections are
+                        // kept up to a total cap rather than refused at `out_peers`.
                         Some("no outbound slot")
                     } else {
                         None
