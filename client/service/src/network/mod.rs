@@ -666,6 +666,7 @@ impl Bridge {
             Ok(b) => b,
             Err(e) => {
                 tracing::debug!(target: "sync", "block request to {peer} failed: {e}");
+                self.distrust_best(peer, &pending);
                 self.schedule();
                 return;
             }
@@ -684,8 +685,8 @@ impl Bridge {
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
             }
             Ok(()) if response.blocks.is_empty() => {
-                // The peer no longer has what it announced (a re-org); ask again later.
                 self.network.report(peer, Misbehaviour::Useless(Protocol::Sync));
+                self.distrust_best(peer, &pending);
             }
             Ok(()) => match pending {
                 Pending::Range { start, .. } => {
@@ -700,6 +701,17 @@ impl Bridge {
             },
         }
         self.schedule();
+    }
+
+    /// A peer failed to give a range up to the best block it claimed (a re-org, a slow
+    /// link, or a lie): it is not asked for those numbers again until it announces more,
+    /// and its claim no longer counts towards the sync target.
+    fn distrust_best(&mut self, peer: PeerId, pending: &Pending) {
+        if let (Pending::Range { start, .. }, Some(p)) = (pending, self.peers.get_mut(&peer)) {
+            p.best_number = p.best_number.min(start.saturating_sub(1));
+            self.shared.peers.write().insert(peer, (p.roles, p.best_number, p.best_hash));
+        }
+        self.update_sync_state();
     }
 
     /// Imports the unknown part of a descending chain, or asks for more of it.
