@@ -40,6 +40,32 @@ pub(crate) fn config(dir: &std::path::Path, name: &str) -> Result<Configuration,
     })
 }
 
+/// A transfer builder for the chain of `client` (call index from its metadata).
+pub(crate) fn transfer_builder(client: &lattice_chain::Client) -> Result<TransferBuilder, String> {
+    let genesis = client.genesis_hash();
+    let raw = client.call(&genesis, "Metadata_metadata", &[]).map_err(|e| e.to_string())?;
+    let metadata = Vec::<u8>::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
+    let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
+    TransferBuilder::new(&metadata, genesis, &version)
+}
+
+/// `count` transfers from Alice, nonces from `nonce`, each to a fresh account derived
+/// from `(tag, i)`.
+pub(crate) fn alice_transfers(
+    builder: &TransferBuilder,
+    tag: u32,
+    count: u32,
+    nonce: u32,
+) -> Vec<Vec<u8>> {
+    let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
+    (0..count)
+        .map(|i| {
+            let dest = lattice_primitives::blake2_256(&(tag, i).encode()).0;
+            builder.transfer(&alice, dest, 10_000_000_000, nonce + i)
+        })
+        .collect()
+}
+
 /// Builds and seals (as Alice) a block in `slot` on the best block of `author` with the
 /// `txs` the runtime accepts; returns it with its state, and how many transactions it
 /// holds.
@@ -94,12 +120,7 @@ fn block(cmd: BenchmarkBlockCmd) -> Result<(), String> {
     let importer =
         lattice_service::new_parts(&config(dir.path(), "importer")?).map_err(|e| e.to_string())?;
     let client = &author.client;
-    let genesis = client.genesis_hash();
-    let raw = client.call(&genesis, "Metadata_metadata", &[]).map_err(|e| e.to_string())?;
-    let metadata = Vec::<u8>::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
-    let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
-    let builder = TransferBuilder::new(&metadata, genesis, &version)?;
-    let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
+    let builder = transfer_builder(client)?;
     let mut nonce = 0u32;
     let (mut build_rates, mut import_rates) = (Vec::new(), Vec::new());
     println!(
@@ -107,12 +128,7 @@ fn block(cmd: BenchmarkBlockCmd) -> Result<(), String> {
         cmd.transfers, cmd.repeat
     );
     for round in 0..=cmd.repeat {
-        let txs: Vec<Vec<u8>> = (0..cmd.transfers)
-            .map(|i| {
-                let dest = lattice_primitives::blake2_256(&(round, i).encode()).0;
-                builder.transfer(&alice, dest, 10_000_000_000, nonce + i)
-            })
-            .collect();
+        let txs = alice_transfers(&builder, round, cmd.transfers, nonce);
         let slot = u64::from(round) + 1;
         let started = Instant::now();
         let (built, included) = build_block(&author, slot, &txs)?;

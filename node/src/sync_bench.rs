@@ -3,15 +3,12 @@
 //! the same network, sync and import code the node runs. Prints blocks and transfers
 //! imported per second for each sync and their median.
 
-use crate::benchmark::{build_block, config, median};
+use crate::benchmark::{alice_transfers, build_block, config, median, transfer_builder};
 use crate::cli::BenchmarkSyncCmd;
-use codec::{Decode, Encode};
 use lattice_chain::BlockOrigin;
 use lattice_network::{NetworkConfig, NodeKeyConfig};
-use lattice_node::tx::TransferBuilder;
-use lattice_service::network::{message::ROLE_FULL, start_bridge, BridgeParams};
+use lattice_service::network::{self, message::ROLE_FULL, BridgeParams};
 use lattice_service::NodeParts;
-use sp_core::{sr25519, Pair};
 use std::time::{Duration, Instant};
 
 pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
@@ -25,22 +22,12 @@ pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
     let source =
         lattice_service::new_parts(&config(dir.path(), "source")?).map_err(|e| e.to_string())?;
     let client = &source.client;
-    let genesis = client.genesis_hash();
-    let raw = client.call(&genesis, "Metadata_metadata", &[]).map_err(|e| e.to_string())?;
-    let metadata = Vec::<u8>::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
-    let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
-    let builder = TransferBuilder::new(&metadata, genesis, &version)?;
-    let alice = sr25519::Pair::from_string("//Alice", None).expect("a dev seed");
+    let builder = transfer_builder(client)?;
 
     let started = Instant::now();
     let (mut nonce, mut transfers) = (0u32, 0u64);
     for n in 1..=cmd.blocks {
-        let txs: Vec<Vec<u8>> = (0..cmd.transfers)
-            .map(|i| {
-                let dest = lattice_primitives::blake2_256(&(n, i).encode()).0;
-                builder.transfer(&alice, dest, 10_000_000_000, nonce + i)
-            })
-            .collect();
+        let txs = alice_transfers(&builder, n, cmd.transfers, nonce);
         let (built, included) = build_block(&source, u64::from(n), &txs)?;
         nonce += included;
         transfers += u64::from(included);
@@ -81,32 +68,27 @@ pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts a network and a bridge for `parts`; returns the service and the tasks.
+/// Starts a network on loopback and its bridge for `parts`.
 async fn start_node(
     parts: &NodeParts,
     key: u8,
     boot: Option<String>,
 ) -> Result<(lattice_network::NetworkService, Vec<tokio::task::JoinHandle<()>>), String> {
-    let genesis = parts.client.genesis_hash().0;
-    let mut net = NetworkConfig::new(genesis, NodeKeyConfig::Secret([key; 32]));
+    let mut net = NetworkConfig::new([0; 32], NodeKeyConfig::Secret([key; 32]));
     net.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("a valid address")];
     net.mdns = false;
-    net.status = lattice_service::network::status(&parts.client, ROLE_FULL);
     if let Some(boot) = boot {
         net.boot_nodes = vec![boot.parse().map_err(|e| format!("{e}"))?];
     }
-    let (service, events, task) = lattice_network::start(net).await.map_err(|e| e.to_string())?;
-    let (_, bridge) = start_bridge(BridgeParams {
+    let params = BridgeParams {
         client: parts.client.clone(),
         pool: parts.pool.clone(),
-        network: service.clone(),
-        events,
         roles: ROLE_FULL,
         slot_ms: 2000,
         should_have_peers: true,
-        grandpa: None,
-    });
-    Ok((service, vec![task, bridge]))
+    };
+    let started = network::start(net, params, |_| None).await.map_err(|e| e.to_string())?;
+    Ok((started.service, started.tasks))
 }
 
 async fn sync_once(source: &NodeParts, sink: &NodeParts, target: u32) -> Result<Duration, String> {

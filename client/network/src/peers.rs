@@ -128,9 +128,9 @@ impl PeerSet {
         ended
     }
 
-    /// The peers with a non-zero reputation.
-    pub fn reputations(&self) -> Vec<(PeerId, i32)> {
-        self.reputation.iter().map(|(p, r)| (*p, *r)).collect()
+    /// `peer`'s reputation (0 for a peer never reported or healed).
+    pub fn reputation(&self, peer: &PeerId) -> i32 {
+        self.reputation.get(peer).copied().unwrap_or(0)
     }
 }
 
@@ -155,10 +155,12 @@ mod tests {
         assert!(!set.is_banned(&a));
         let c = PeerId::random();
         set.report(c, Misbehaviour::Useless(Protocol::BlockAnnounces));
+        assert!(set.reputation(&c) < 0);
         for _ in 0..2000 {
             set.tick();
         }
-        assert!(set.reputations().is_empty(), "reputation heals back to zero");
+        assert_eq!(set.reputation(&c), 0, "reputation heals back to zero");
+        assert!(set.reputation.is_empty(), "a healed peer leaves the map");
     }
 
     #[test]

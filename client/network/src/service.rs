@@ -441,10 +441,9 @@ impl Worker {
         for peer in self.peerset.tick() {
             tracing::debug!(target: "network", "peer {peer} is no longer banned");
         }
-        for (peer, rep) in self.peerset.reputations() {
-            if let Some(info) = self.shared.peers.write().get_mut(&peer) {
-                info.reputation = rep;
-            }
+        // Every connected peer's figure, so one that healed back to zero shows it.
+        for (peer, info) in self.shared.peers.write().iter_mut() {
+            info.reputation = self.peerset.reputation(peer);
         }
         if ticks.is_multiple_of(5) {
             self.dial_reserved();

@@ -104,34 +104,29 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
     let mut network = None;
     let mut gossip = None;
     if let Some(net_config) = &config.network {
-        let roles = match config.role {
-            Role::Authority => crate::network::message::ROLE_AUTHORITY,
-            Role::Full => crate::network::message::ROLE_FULL,
-        };
-        let mut net_config = net_config.clone();
-        net_config.genesis_hash = info.genesis_hash.0;
-        net_config.status = crate::network::status(&client, roles);
-        let (service, events, task) = lattice_network::start(net_config).await?;
-        tracing::info!("🏷  Local node identity is: {}", service.local_peer_id());
-        let grandpa_gossip = Arc::new(grandpa::gossip::GrandpaGossip::new(
-            Arc::new(crate::network::NetworkTransport(service.clone())),
-            equivocations.clone(),
-        ));
-        gossip = Some(grandpa_gossip.clone());
-        let (shared, bridge) = crate::network::start_bridge(crate::network::BridgeParams {
+        let params = crate::network::BridgeParams {
             client: client.clone(),
             pool: pool.clone(),
-            network: service.clone(),
-            events,
-            roles,
+            roles: match config.role {
+                Role::Authority => crate::network::message::ROLE_AUTHORITY,
+                Role::Full => crate::network::message::ROLE_FULL,
+            },
             slot_ms,
             should_have_peers: config.chain_spec.chain_type
                 != lattice_chain_spec::ChainType::Development,
-            grandpa: Some(grandpa_gossip),
-        });
-        tasks.push(task);
-        tasks.push(bridge);
-        network = Some((service, shared));
+        };
+        let started = crate::network::start(net_config.clone(), params, |service| {
+            let g = Arc::new(grandpa::gossip::GrandpaGossip::new(
+                Arc::new(crate::network::NetworkTransport(service.clone())),
+                equivocations.clone(),
+            ));
+            gossip = Some(g.clone());
+            Some(g as Arc<dyn crate::network::GrandpaSink>)
+        })
+        .await?;
+        tracing::info!("🏷  Local node identity is: {}", started.service.local_peer_id());
+        tasks.extend(started.tasks);
+        network = Some((started.service, started.shared));
     }
 
     // RPC.

@@ -63,6 +63,18 @@ impl Member {
     }
 }
 
+/// Starts every member with all the others as boot nodes.
+fn start_mesh(members: &[Member], dir: &Path) -> Vec<Node> {
+    let all: Vec<String> = members.iter().map(Member::addr).collect();
+    members
+        .iter()
+        .map(|m| {
+            let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
+            m.start(dir, &others)
+        })
+        .collect()
+}
+
 /// Waits until `what` holds, checking every 250 ms; panics with the nodes' logs after
 /// `timeout`.
 fn wait_for(nodes: &[&Node], timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
@@ -116,13 +128,7 @@ fn four_validators_finalize_one_chain_lose_one_and_take_it_back() {
     let members: Vec<Member> =
         VALIDATORS.iter().enumerate().map(|(i, v)| Member::new(Some(v), i as u8 + 1)).collect();
     let all: Vec<String> = members.iter().map(Member::addr).collect();
-    let mut nodes: Vec<Node> = members
-        .iter()
-        .map(|m| {
-            let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
-            m.start(dir.path(), &others)
-        })
-        .collect();
+    let mut nodes = start_mesh(&members, dir.path());
 
     let refs: Vec<&Node> = nodes.iter().collect();
     wait_for(&refs, Duration::from_secs(90), "a full mesh", || refs.iter().all(|n| peers(n) == 3));
@@ -309,13 +315,7 @@ fn a_node_a_thousand_blocks_behind_syncs_and_follows_finality() {
     let bases: Vec<_> = VALIDATORS.iter().map(|v| dir.path().join(v)).collect();
     prebuilt_chain(dir.path(), 1000, &bases);
     let all: Vec<String> = members.iter().map(Member::addr).collect();
-    let nodes: Vec<Node> = members
-        .iter()
-        .map(|m| {
-            let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
-            m.start(dir.path(), &others)
-        })
-        .collect();
+    let nodes = start_mesh(&members, dir.path());
     let refs: Vec<&Node> = nodes.iter().collect();
     wait_for(&refs, Duration::from_secs(120), "the validators finalizing past #1000", || {
         agree_on_finalized(&refs, 1001)

@@ -157,24 +157,28 @@ enum ImportResult {
     },
 }
 
-/// Settings of the network bridge.
+/// What the node brings to the network.
 pub struct BridgeParams {
     /// The chain.
     pub client: Arc<Client>,
     /// The transaction pool.
     pub pool: Arc<Pool<FullChainApi>>,
-    /// The network.
-    pub network: NetworkService,
-    /// The network's events.
-    pub events: mpsc::Receiver<Event>,
     /// This node's role bits.
     pub roles: u8,
     /// The slot duration (for the seal's future-slot check).
     pub slot_ms: u64,
     /// Whether the node expects peers (false for a lone `--dev` node).
     pub should_have_peers: bool,
-    /// Where GRANDPA messages from peers go (`None` drops them).
-    pub grandpa: Option<Arc<dyn GrandpaSink>>,
+}
+
+/// A running network and its bridge.
+pub struct StartedNetwork {
+    /// The network's handle.
+    pub service: NetworkService,
+    /// What the RPC server and the informant read.
+    pub shared: Arc<NetworkShared>,
+    /// The network's and the bridge's tasks (abort them to stop).
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Receives GRANDPA's messages and peer changes from the bridge.
@@ -187,11 +191,22 @@ pub trait GrandpaSink: Send + Sync + 'static {
     fn message(&self, peer: &PeerId, bytes: &[u8]);
 }
 
-/// Starts the bridge; returns what the RPC server reads and the bridge's task.
-pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::JoinHandle<()>) {
+/// Starts the network of `params.client`'s chain (the configuration's genesis hash and
+/// initial status are taken from the chain) and the bridge between it and the node.
+/// `grandpa` makes the receiver of GRANDPA's messages from the network's handle (`None`
+/// drops them).
+pub async fn start(
+    mut config: lattice_network::NetworkConfig,
+    params: BridgeParams,
+    grandpa: impl FnOnce(&NetworkService) -> Option<Arc<dyn GrandpaSink>>,
+) -> Result<StartedNetwork, lattice_network::Error> {
     let info = params.client.info();
+    config.genesis_hash = info.genesis_hash.0;
+    config.status = status(&params.client, params.roles);
+    let (service, events, network_task) = lattice_network::start(config).await?;
+    let grandpa = grandpa(&service);
     let shared = Arc::new(NetworkShared {
-        network: params.network.clone(),
+        network: service.clone(),
         peers: RwLock::new(HashMap::new()),
         starting_block: info.best_number,
         highest: AtomicU32::new(info.best_number),
@@ -212,10 +227,10 @@ pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::J
     let bridge = Bridge {
         client: params.client,
         pool: params.pool,
-        network: params.network,
+        network: service.clone(),
         shared: shared.clone(),
         roles: params.roles,
-        grandpa: params.grandpa,
+        grandpa,
         peers: HashMap::new(),
         downloaded: BTreeMap::new(),
         ancestry: None,
@@ -226,8 +241,8 @@ pub fn start_bridge(params: BridgeParams) -> (Arc<NetworkShared>, tokio::task::J
         import_tx,
         requests: FuturesUnordered::new(),
     };
-    let task = tokio::spawn(bridge.run(params.events, result_rx));
-    (shared, task)
+    let bridge_task = tokio::spawn(bridge.run(events, result_rx));
+    Ok(StartedNetwork { service, shared, tasks: vec![network_task, bridge_task] })
 }
 
 struct Bridge {
@@ -819,8 +834,8 @@ impl Bridge {
     }
 }
 
-/// This node's status: give it to the network's configuration before it starts.
-pub fn status(client: &Client, roles: u8) -> Vec<u8> {
+/// This node's status, as sent to peers.
+fn status(client: &Client, roles: u8) -> Vec<u8> {
     let info = client.info();
     Status {
         roles,

@@ -145,12 +145,7 @@ fn responses_that_do_not_match_their_request_are_refused() {
 fn a_fork_is_found_through_ancestry_and_the_longer_chain_wins() {
     let (a, b) = (node(), node());
     author(&a, 1..=5);
-    let (_, request) = range(1, 5);
-    let shared = answer_block_request(&a.client, &request);
-    assert!(matches!(
-        import_job(&b.client, 2000, &mut watch(), job(shared.blocks)),
-        ImportResult::Done
-    ));
+    copy_prefix(&a, &b, 5);
     // They part: A authors in slots 6..=10, B in 20..=22 (other blocks at #6..#8).
     author(&a, 6..=10);
     author(&b, 20..=22);
@@ -230,35 +225,40 @@ fn bad_blocks_are_refused_and_change_nothing() {
     assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
 }
 
-/// A network and a bridge for `n` on loopback.
+/// A network on loopback and its bridge for `n`.
 async fn start_networked(
     n: &TestNode,
     key: u8,
     boot: Option<String>,
 ) -> (NetworkService, Vec<tokio::task::JoinHandle<()>>) {
-    let genesis = n.client.genesis_hash().0;
     let mut config = lattice_network::NetworkConfig::new(
-        genesis,
+        [0; 32],
         lattice_network::NodeKeyConfig::Secret([key; 32]),
     );
     config.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()];
     config.mdns = false;
-    config.status = status(&n.client, ROLE_FULL);
     if let Some(boot) = boot {
         config.boot_nodes = vec![boot.parse().unwrap()];
     }
-    let (service, events, task) = lattice_network::start(config).await.unwrap();
-    let (_, bridge) = start_bridge(BridgeParams {
+    let params = BridgeParams {
         client: n.client.clone(),
         pool: n.pool.clone(),
-        network: service.clone(),
-        events,
         roles: ROLE_FULL,
         slot_ms: 2000,
         should_have_peers: true,
-        grandpa: None,
-    });
-    (service, vec![task, bridge])
+    };
+    let started = start(config, params, |_| None).await.unwrap();
+    (started.service, started.tasks)
+}
+
+/// B imports A's blocks `1..=count` through the sync pipeline.
+fn copy_prefix(a: &TestNode, b: &TestNode, count: u32) {
+    let (_, request) = range(1, count);
+    let shared = answer_block_request(&a.client, &request);
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(shared.blocks)),
+        ImportResult::Done
+    ));
 }
 
 /// Over real sockets: a node whose own fork is 150 blocks long meets a peer whose chain
@@ -268,12 +268,7 @@ async fn start_networked(
 async fn a_long_fork_is_walked_back_and_the_longer_chain_is_synced() {
     let (a, b) = (node(), node());
     author(&a, 1..=5);
-    let (_, request) = range(1, 5);
-    let shared = answer_block_request(&a.client, &request);
-    assert!(matches!(
-        import_job(&b.client, 2000, &mut watch(), job(shared.blocks)),
-        ImportResult::Done
-    ));
+    copy_prefix(&a, &b, 5);
     author(&a, 6..=300);
     author(&b, 1000..=1144);
     assert_eq!(b.client.info().best_number, 150);
@@ -301,9 +296,7 @@ async fn a_long_fork_is_walked_back_and_the_longer_chain_is_synced() {
 fn two_blocks_in_one_slot_are_recorded_as_an_equivocation() {
     let (a, b, c) = (node(), node(), node());
     author(&a, 1..=2);
-    let (_, request) = range(1, 1);
-    let first = answer_block_request(&a.client, &request).blocks;
-    assert!(matches!(import_job(&b.client, 2000, &mut watch(), job(first)), ImportResult::Done));
+    copy_prefix(&a, &b, 1);
     // B (Alice's keys too) seals another block for slot 2 on the same parent.
     author(&b, [2]);
     let (_, request) = range(1, 2);
