@@ -120,6 +120,12 @@ impl<T: Config> lattice_support::traits::FindAuthor for FindAuraAuthor<T> {
     }
 }
 
+impl<T: Config> lattice_support::traits::CurrentSlot for Pallet<T> {
+    fn current_slot() -> u64 {
+        CurrentSlot::get().0
+    }
+}
+
 /// The genesis state of the Aura pallet.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode)]
 pub struct GenesisConfig {

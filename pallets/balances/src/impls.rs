@@ -3,7 +3,8 @@
 //! pallet's invariants.
 
 use crate::{
-    AccountData, Config, Error, Event, ExtraFlags, Freezes, IdAmount, Pallet, TotalIssuance,
+    AccountData, Burned, Config, Error, Event, ExtraFlags, Freezes, GenesisIssuance, IdAmount,
+    Minted, Pallet, TotalIssuance,
 };
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
@@ -97,7 +98,7 @@ impl<T: Config> Pallet<T> {
         System::<T>::dec_providers(who)?;
         let dust = new.free;
         if dust > 0 {
-            TotalIssuance::mutate(|i| *i = i.saturating_sub(dust));
+            Self::burn_from_issuance(dust);
             Self::deposit_event(Event::DustLost { account: *who, amount: dust });
         }
         Ok(result)
@@ -142,8 +143,20 @@ impl<T: Config> Pallet<T> {
             a.free = a.free.checked_sub(value).ok_or(Self::error(Error::InsufficientBalance))?;
             Self::ensure_liquid(a)
         })?;
-        TotalIssuance::mutate(|i| *i = i.saturating_sub(value));
+        Self::burn_from_issuance(value);
         Ok(())
+    }
+
+    /// Lowers the total issuance by `amount` and counts it in [`Burned`].
+    pub(crate) fn burn_from_issuance(amount: Balance) {
+        TotalIssuance::mutate(|i| *i = i.saturating_sub(amount));
+        Burned::mutate(|b| *b = b.saturating_add(amount));
+    }
+
+    /// Raises the total issuance by `amount` and counts it in [`Minted`].
+    pub(crate) fn mint_into_issuance(amount: Balance) {
+        TotalIssuance::mutate(|i| *i = i.saturating_add(amount));
+        Minted::mutate(|m| *m = m.saturating_add(amount));
     }
 
     /// Moves up to `amount` from reserved to free; returns what could not be moved.
@@ -199,7 +212,9 @@ impl<T: Config> Pallet<T> {
     /// 4. an account with reserved or frozen funds has a consumer reference;
     /// 5. an account's frozen amount is the largest of its freezes, which are at most
     ///    `MAX_FREEZES` and never stored empty;
-    /// 6. the inactive issuance is at most the total issuance.
+    /// 6. the inactive issuance is at most the total issuance;
+    /// 7. the total issuance equals the genesis issuance plus everything minted since,
+    ///    minus everything burned since.
     pub fn do_try_state() -> Result<(), &'static str> {
         let mut sum: Balance = 0;
         for (who, info) in pallet_system::Account::<T>::iter() {
@@ -222,6 +237,12 @@ impl<T: Config> Pallet<T> {
         }
         if sum != TotalIssuance::get() {
             return Err("total issuance is not the sum of all balances");
+        }
+        let accounted = GenesisIssuance::get()
+            .checked_add(Minted::get())
+            .and_then(|i| i.checked_sub(Burned::get()));
+        if accounted != Some(TotalIssuance::get()) {
+            return Err("total issuance is not genesis issuance plus minted minus burned");
         }
         for (who, freezes) in Freezes::iter() {
             if freezes.is_empty() || freezes.len() > T::MAX_FREEZES as usize {
@@ -283,6 +304,7 @@ impl<T: Config> Currency for Pallet<T> {
             return 0;
         }
         TotalIssuance::put(&issuance);
+        Minted::mutate(|m| *m = m.saturating_add(amount));
         Self::deposit_event(Event::Deposit { who: *who, amount });
         amount
     }
@@ -316,6 +338,33 @@ impl<T: Config> Currency for Pallet<T> {
     /// Emits `Unreserved` with the amount actually moved.
     fn unreserve(who: &AccountId32, amount: Balance) -> Balance {
         Self::do_unreserve(who, amount)
+    }
+
+    /// Emits `Slashed` with the amount actually burned. An account left with less than
+    /// the existential deposit is reaped (its dust burned too).
+    fn slash_reserved(who: &AccountId32, amount: Balance) -> Balance {
+        if amount == 0 {
+            return 0;
+        }
+        let slashed = Self::mutate_account(who, Existence::AllowDeath, |a| {
+            let actual = amount.min(a.reserved);
+            a.reserved = a.reserved.saturating_sub(actual);
+            // A slash may take the total below a freeze: the frozen amount follows it
+            // down rather than making the slash fail.
+            a.frozen = a.frozen.min(a.total());
+            Ok(actual)
+        });
+        match slashed {
+            Ok(0) => amount,
+            Ok(actual) => {
+                Self::burn_from_issuance(actual);
+                Self::deposit_event(Event::Slashed { who: *who, amount: actual });
+                amount.saturating_sub(actual)
+            }
+            // Reaping can fail only for an account with other consumers; then nothing
+            // was slashed.
+            Err(_) => amount,
+        }
     }
 }
 
@@ -355,6 +404,7 @@ impl GenesisConfig {
             );
         }
         TotalIssuance::put(&issuance);
+        GenesisIssuance::put(&issuance);
         Ok(())
     }
 }

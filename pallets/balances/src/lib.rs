@@ -114,6 +114,9 @@ pub trait Config:
 storage_prefix!(pub struct TotalIssuancePrefix = PALLET, "TotalIssuance";);
 storage_prefix!(pub struct InactiveIssuancePrefix = PALLET, "InactiveIssuance";);
 storage_prefix!(pub struct FreezesPrefix = PALLET, "Freezes";);
+storage_prefix!(pub struct GenesisIssuancePrefix = PALLET, "GenesisIssuance";);
+storage_prefix!(pub struct MintedPrefix = PALLET, "Minted";);
+storage_prefix!(pub struct BurnedPrefix = PALLET, "Burned";);
 
 /// The total units issued: the sum of every account's free and reserved balance.
 pub type TotalIssuance = StorageValue<TotalIssuancePrefix, Balance, ValueQuery>;
@@ -124,6 +127,15 @@ pub type InactiveIssuance = StorageValue<InactiveIssuancePrefix, Balance, ValueQ
 /// Blake2 because anyone can choose account ids.
 pub type Freezes =
     StorageMap<FreezesPrefix, Blake2_128Concat, AccountId32, Vec<IdAmount>, ValueQuery>;
+
+/// The total issuance when genesis was built.
+pub type GenesisIssuance = StorageValue<GenesisIssuancePrefix, Balance, ValueQuery>;
+/// Every unit created since genesis: deposits (rewards, fee payouts), `force_set_balance`
+/// raises. With [`Burned`], `TotalIssuance = GenesisIssuance + Minted - Burned` always.
+pub type Minted = StorageValue<MintedPrefix, Balance, ValueQuery>;
+/// Every unit destroyed since genesis: withdrawals (fees), burns, slashes, dust and
+/// `force_set_balance` cuts.
+pub type Burned = StorageValue<BurnedPrefix, Balance, ValueQuery>;
 
 /// Events of the balances pallet. Variant indices are Substrate's.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
@@ -193,6 +205,15 @@ pub enum Event {
         /// The account.
         who: AccountId32,
         /// The amount withdrawn.
+        amount: Balance,
+    },
+    /// Some amount was removed from the account's reserved balance as a penalty, and
+    /// burned.
+    #[codec(index = 9)]
+    Slashed {
+        /// The account.
+        who: AccountId32,
+        /// The amount burned.
         amount: Balance,
     },
     /// Some amount was burned from an account.
@@ -468,7 +489,8 @@ impl<T: Config> Pallet<T> {
                 Ok((0, old.saturating_sub(new_free)))
             }
         })?;
-        TotalIssuance::mutate(|i| *i = i.saturating_add(minted).saturating_sub(burned));
+        Self::mint_into_issuance(minted);
+        Self::burn_from_issuance(burned);
         Self::deposit_event(Event::BalanceSet { who, free: new_free });
         Ok(())
     }
@@ -595,6 +617,9 @@ impl<T: Config> Pallet<T> {
                     "The total units of outstanding deactivated balance in the system.",
                 ]),
                 Freezes::metadata(&["Freeze locks on account balances."]),
+                GenesisIssuance::metadata(&["The total issuance when genesis was built."]),
+                Minted::metadata(&["Every unit created since genesis."]),
+                Burned::metadata(&["Every unit destroyed since genesis."]),
             ])
             .constants([
                 constant(

@@ -692,7 +692,10 @@ fn metadata_lists_storage_and_constants() {
     let meta = Balances::metadata();
     assert_eq!(meta.name, "Balances");
     let storage: Vec<_> = meta.storage.iter().map(|s| s.name).collect();
-    assert_eq!(storage, ["TotalIssuance", "InactiveIssuance", "Freezes"]);
+    assert_eq!(
+        storage,
+        ["TotalIssuance", "InactiveIssuance", "Freezes", "GenesisIssuance", "Minted", "Burned"]
+    );
     let constants: Vec<_> = meta.constants.iter().map(|c| (c.name, c.value.clone())).collect();
     assert_eq!(
         constants,
@@ -724,5 +727,58 @@ fn an_account_at_the_ed_dies_on_any_withdrawal() {
                 Event::Withdraw { who: ALICE, amount: 1 }.into(),
             ]
         );
+    });
+}
+
+// ---- slashes and issuance accounting ----------------------------------------------------
+
+#[test]
+fn slash_reserved_burns_reserved_funds_only() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_eq!(<Balances as Currency>::reserve(&ALICE, 300), Ok(()));
+        assert_eq!(<Balances as Currency>::slash_reserved(&ALICE, 100), 0);
+        assert_eq!(Balances::reserved_balance(&ALICE), 200);
+        assert_eq!(Balances::free_balance(&ALICE), 700);
+        assert_eq!(Balances::total_issuance(), 2_900);
+        assert!(balances_events().contains(&Event::Slashed { who: ALICE, amount: 100 }));
+        // More than is reserved: the rest is returned unslashed.
+        assert_eq!(<Balances as Currency>::slash_reserved(&ALICE, 250), 50);
+        assert_eq!(Balances::reserved_balance(&ALICE), 0);
+        assert_eq!(info(&ALICE).consumers, 0, "no reserve left, no consumer");
+        assert_eq!(<Balances as Currency>::slash_reserved(&ALICE, 10), 10);
+        assert_eq!(<Balances as Currency>::slash_reserved(&CHARLIE, 10), 10);
+        assert_eq!(crate::Burned::get(), 300);
+    });
+}
+
+#[test]
+fn slashing_everything_reaps_the_account() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_eq!(transfer(ALICE, BOB, 1_000 - 100), Ok(()));
+        assert_eq!(<Balances as Currency>::reserve(&ALICE, 95), Ok(()));
+        // 5 free stays below the ED of 10 once the reserve is gone: reaped, dust burned.
+        assert_eq!(<Balances as Currency>::slash_reserved(&ALICE, 95), 0);
+        assert!(!System::account_exists(&ALICE));
+        assert_eq!(Balances::total_issuance(), 2_900);
+    });
+}
+
+#[test]
+fn issuance_is_genesis_plus_minted_minus_burned() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_eq!(crate::GenesisIssuance::get(), 3_000);
+        assert_eq!(<Balances as Currency>::deposit(&BOB, 50), 50);
+        assert_eq!(<Balances as Currency>::withdraw(&BOB, 20, Existence::KeepAlive), Ok(()));
+        assert_eq!(
+            dispatch(Origin::Root, Call::force_set_balance { who: id(ALICE), new_free: 400 }),
+            Ok(())
+        );
+        assert_eq!(crate::Minted::get(), 50);
+        assert_eq!(crate::Burned::get(), 20 + 600);
+        assert_eq!(Balances::total_issuance(), 3_000 + 50 - 620);
+        // The invariant notices issuance that moved outside these paths.
+        crate::Minted::put(&51);
+        assert!(Balances::do_try_state().is_err());
+        crate::Minted::put(&50);
     });
 }

@@ -127,6 +127,7 @@
 
 extern crate alloc;
 
+pub mod arithmetic;
 pub mod dispatch;
 pub mod metadata;
 pub mod storage;

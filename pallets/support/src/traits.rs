@@ -1,6 +1,7 @@
 //! Interfaces between pallets: hooks every pallet may implement, and the capabilities one
 //! pallet offers another (a currency, the block author).
 
+use alloc::vec::Vec;
 use lattice_primitives::{AccountId32, Balance, BlockNumber, DispatchError, Weight};
 
 /// Per-block hooks of a pallet, called by the executive in pallet-index order.
@@ -66,6 +67,9 @@ pub trait Currency {
     fn reserve(who: &AccountId32, amount: Balance) -> Result<(), DispatchError>;
     /// Moves up to `amount` from reserved back to free; returns what could not be moved.
     fn unreserve(who: &AccountId32, amount: Balance) -> Balance;
+    /// Burns up to `amount` of `who`'s reserved balance (a penalty), lowering the
+    /// issuance; returns what could not be slashed.
+    fn slash_reserved(who: &AccountId32, amount: Balance) -> Balance;
 }
 
 /// Who authored the block being executed.
@@ -83,3 +87,45 @@ pub trait OnAccountLifecycle {
 }
 
 impl OnAccountLifecycle for () {}
+
+/// The index of a session (an era of the validator set): 0 at genesis, one more at each
+/// rotation.
+pub type SessionIndex = u32;
+
+/// What the session pallet asks of the pallet that chooses the validators (staking), at
+/// each rotation, in this order: [`end_session`](Self::end_session) of the ending session,
+/// [`new_session`](Self::new_session) for the next one, then
+/// [`start_session`](Self::start_session). All three run in the `on_finalize` of the
+/// session's last block; the new validators author from the next block on.
+pub trait SessionManager {
+    /// Session `ending` ends: the moment to judge its validators (performance, rewards,
+    /// penalties).
+    fn end_session(_ending: SessionIndex) {}
+    /// The validators of session `new`, in turn order, or `None` to keep the current set
+    /// (no candidates, or the election failed).
+    fn new_session(_new: SessionIndex) -> Option<Vec<AccountId32>> {
+        None
+    }
+    /// Session `started` has begun.
+    fn start_session(_started: SessionIndex) {}
+}
+
+impl SessionManager for () {}
+
+/// What the session pallet tells other pallets about the validator set.
+pub trait ValidatorSet {
+    /// The index of the current session.
+    fn session_index() -> SessionIndex;
+    /// The current validators, in turn order: the Aura author of slot `s` is the owner of
+    /// `validators()[s % len]`.
+    fn validators() -> Vec<AccountId32>;
+    /// Whether `who` has registered session keys (can be made a validator).
+    fn has_keys(who: &AccountId32) -> bool;
+}
+
+/// The consensus slot of the block being executed (Aura's), for pallets that judge
+/// validators by the slots they were assigned.
+pub trait CurrentSlot {
+    /// The slot of the block being executed.
+    fn current_slot() -> u64;
+}

@@ -117,6 +117,12 @@ impl PrefixKeys {
     pub fn new(prefix: Vec<u8>) -> Self {
         Self { previous: prefix.clone(), prefix, done: false }
     }
+
+    /// Keys starting with `prefix` that come after `previous` (a key of the prefix, not
+    /// necessarily stored): how paged work resumes where the last page stopped.
+    pub fn starting_after(prefix: Vec<u8>, previous: Vec<u8>) -> Self {
+        Self { prefix, previous, done: false }
+    }
 }
 
 impl Iterator for PrefixKeys {

@@ -358,6 +358,22 @@ where
             Some((k2, get::<V>(&raw)?))
         })
     }
+
+    /// Every `(k2, value)` under `k1` that comes after `after` in storage order (all of
+    /// them for `None`): paged iteration that resumes after the last key it handled,
+    /// even if that entry was removed meanwhile.
+    pub fn iter_prefix_after(k1: &K1, after: Option<&K2>) -> impl Iterator<Item = (K2, V)> {
+        let prefix = Self::prefix(k1);
+        let skip = prefix.len() + H2::HASH_LEN;
+        let keys = match after {
+            Some(k2) => PrefixKeys::starting_after(prefix, Self::key(k1, k2)),
+            None => PrefixKeys::new(prefix),
+        };
+        keys.filter_map(move |raw| {
+            let k2 = K2::decode(&mut &raw[skip..]).ok()?;
+            Some((k2, get::<V>(&raw)?))
+        })
+    }
 }
 
 /// A [`StorageMap`] that also keeps its number of entries, in the value

@@ -1,0 +1,292 @@
+//! Types of the staking pallet: validators, parameters, unbonding chunks, performance
+//! records and the paged jobs of an era's end.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use lattice_support::arithmetic::Perbill;
+use lattice_support::{AccountId32, Balance, BlockNumber};
+use scale_info::TypeInfo;
+
+/// The index of an era: the session index of the session pallet (one era per session).
+pub type EraIndex = u32;
+
+/// What a validator tells delegators about itself. Bounded by the pallet's
+/// `MAX_NAME_LEN`, `MAX_WEBSITE_LEN` and `MAX_DESCRIPTION_LEN`.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+pub struct ValidatorMetadata {
+    /// A display name (UTF-8 by convention; not checked).
+    pub name: Vec<u8>,
+    /// A web address.
+    pub website: Vec<u8>,
+    /// A free description.
+    pub description: Vec<u8>,
+}
+
+/// Whether a validator wants to be elected.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum ValidatorStatus {
+    /// A candidate for the next elections.
+    Active,
+    /// Keeps its bond but is not a candidate (`chill`).
+    Chilled,
+    /// Unstaked: no self-stake left; the record stays only until its last delegator
+    /// leaves, and `validate` registers the account anew.
+    Left,
+}
+
+/// A validator's record.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct Validator {
+    /// The validator's own bonded stake (reserved in its account).
+    pub self_stake: Balance,
+    /// The sum of all delegations to it.
+    pub delegated: Balance,
+    /// How many accounts delegate to it.
+    pub delegators: u32,
+    /// The share of its rewards it takes before the rest is shared pro rata.
+    pub commission: Perbill,
+    /// The era of the last commission change and the commission before that era's
+    /// first change: a change may move at most `max_commission_change` away from it
+    /// within one era.
+    pub commission_baseline: (EraIndex, Perbill),
+    /// Its name, website and description.
+    pub metadata: ValidatorMetadata,
+    /// Whether it is a candidate.
+    pub status: ValidatorStatus,
+    /// Jailed (never elected) until `unjail` in or after this era.
+    pub jailed_until: Option<EraIndex>,
+    /// Offline offences so far: the first is slashed 5%, the second 10%, the third
+    /// 100% and tombstones it (with the default parameters).
+    pub offences: u32,
+    /// Slashed entirely; never elected again.
+    pub tombstoned: bool,
+}
+
+impl Validator {
+    /// Self-stake plus delegations.
+    pub fn total(&self) -> Balance {
+        self.self_stake.saturating_add(self.delegated)
+    }
+
+    /// Whether it is jailed.
+    pub fn is_jailed(&self) -> bool {
+        self.jailed_until.is_some()
+    }
+}
+
+/// The economic parameters of staking, set at genesis (from the chain spec) and
+/// changeable by root (`set_params`, governance).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct StakingParams {
+    /// The least self-stake a validator may register with and keep.
+    pub min_validator_stake: Balance,
+    /// The least a delegation may hold (unless slashes took it lower).
+    pub min_delegation: Balance,
+    /// The most validators one account may delegate to.
+    pub max_delegations_per_delegator: u32,
+    /// No validator may hold more than this share of all active stake through a
+    /// delegation (applied once the active set is large enough for it to be met).
+    pub max_validator_share: Perbill,
+    /// The largest number of validators elected.
+    pub max_validators: u32,
+    /// The highest commission.
+    pub max_commission: Perbill,
+    /// How far a commission may move within one era.
+    pub max_commission_change: Perbill,
+    /// Units minted with every block.
+    pub block_reward: Balance,
+    /// The share of each block's reward paid to validators (and their delegators);
+    /// the rest goes to the compute-rewards pot.
+    pub validator_reward_share: Perbill,
+    /// A validator that authors less than this share of its assigned slots in an era
+    /// is jailed and slashed.
+    pub min_uptime: Perbill,
+    /// Slash of the first, second and third offline offence (the third tombstones).
+    pub offline_slashes: [Perbill; 3],
+    /// Slash of an equivocation.
+    pub equivocation_slash: Perbill,
+    /// The reporter's share of an equivocation slash.
+    pub reporter_share: Perbill,
+    /// Eras a jailed validator waits before `unjail`.
+    pub jail_eras: u32,
+    /// The fee of `unjail_early`, paid to the treasury.
+    pub unjail_early_fee: Balance,
+    /// The share of its self-stake a jailed validator loses when it unstakes.
+    pub jailed_unstake_penalty: Perbill,
+    /// Blocks unbonded stake waits before it returns to its owner.
+    pub unbonding_period: BlockNumber,
+}
+
+impl StakingParams {
+    /// The defaults of a network whose token has `unit` smallest units: 10,000 tokens
+    /// of self-stake, 100 tokens of delegation, 10 validators per delegator, 20% per
+    /// validator, 100 validators, 50% commission at most, moved 1 point per era, 10
+    /// tokens a block (70% to validators), 75% uptime, slashes of 5%, 10% and 100%, 10%
+    /// for an equivocation (10% of it to the reporter), 2 eras of jail, 1,000 tokens to
+    /// leave early, 10% to unstake while jailed, and 907,200 blocks (21 days of
+    /// 2-second blocks) of unbonding.
+    pub fn defaults(unit: Balance) -> Self {
+        Self {
+            min_validator_stake: 10_000 * unit,
+            min_delegation: 100 * unit,
+            max_delegations_per_delegator: 10,
+            max_validator_share: Perbill::from_percent(20),
+            max_validators: 100,
+            max_commission: Perbill::from_percent(50),
+            max_commission_change: Perbill::from_percent(1),
+            block_reward: 10 * unit,
+            validator_reward_share: Perbill::from_percent(70),
+            min_uptime: Perbill::from_percent(75),
+            offline_slashes: [
+                Perbill::from_percent(5),
+                Perbill::from_percent(10),
+                Perbill::from_percent(100),
+            ],
+            equivocation_slash: Perbill::from_percent(10),
+            reporter_share: Perbill::from_percent(10),
+            jail_eras: 2,
+            unjail_early_fee: 1_000 * unit,
+            jailed_unstake_penalty: Perbill::from_percent(10),
+            unbonding_period: 907_200,
+        }
+    }
+
+    /// Why these parameters cannot be used, if they cannot: a fraction above one
+    /// whole, no validators, no unbonding period or a zero minimum.
+    pub fn problem(&self) -> Option<&'static str> {
+        let fractions = [
+            self.max_validator_share,
+            self.max_commission,
+            self.max_commission_change,
+            self.validator_reward_share,
+            self.min_uptime,
+            self.offline_slashes[0],
+            self.offline_slashes[1],
+            self.offline_slashes[2],
+            self.equivocation_slash,
+            self.reporter_share,
+            self.jailed_unstake_penalty,
+        ];
+        if fractions.iter().any(|f| !f.is_valid()) {
+            return Some("a fraction is above one whole");
+        }
+        if self.max_validators == 0 {
+            return Some("max_validators must be at least one");
+        }
+        if self.unbonding_period == 0 {
+            return Some("unbonding_period must be at least one block");
+        }
+        if self.min_validator_stake == 0 || self.min_delegation == 0 {
+            return Some("the minimum stakes must be above zero");
+        }
+        if self.max_validator_share == Perbill::ZERO {
+            return Some("max_validator_share must be above zero");
+        }
+        None
+    }
+}
+
+/// Stake on its way back to its owner.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct UnbondChunk {
+    /// The validator the stake was bonded to (the owner itself for self-stake): its
+    /// slashes for offences of the eras the stake was bonded in still apply.
+    pub validator: AccountId32,
+    /// The amount (still reserved in the owner's account).
+    pub amount: Balance,
+    /// The era the unbonding began in.
+    pub era: EraIndex,
+    /// The block from which it is released.
+    pub unlock_at: BlockNumber,
+}
+
+/// How a validator did in one era.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+pub struct Performance {
+    /// Slots in which it was the Aura author.
+    pub assigned: u32,
+    /// Blocks it authored.
+    pub authored: u32,
+}
+
+impl Performance {
+    /// Assigned slots it did not author a block in.
+    pub fn missed(&self) -> u32 {
+        self.assigned.saturating_sub(self.authored)
+    }
+
+    /// Authored over assigned; a validator assigned nothing has full uptime.
+    pub fn uptime(&self) -> Perbill {
+        if self.assigned == 0 {
+            return Perbill::ONE;
+        }
+        Perbill::from_rational(u128::from(self.authored), u128::from(self.assigned))
+    }
+}
+
+/// Where a paged job over one validator's stakers stands.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum Stage {
+    /// The validator's own stake is next.
+    SelfStake,
+    /// Delegations after this delegator (from the first for `None`) are next.
+    Delegations(Option<AccountId32>),
+    /// Unbonding chunks of accounts after this one (from the first for `None`) are next.
+    Unbonding(Option<AccountId32>),
+}
+
+/// What a job does.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum JobKind {
+    /// Pays a validator's reward for an era: its commission first, then `to_share` pro
+    /// rata to the self-stake and each delegation, measured against `total`; what
+    /// rounding leaves goes to the validator.
+    Payout {
+        /// The validator's whole reward for the era.
+        reward: Balance,
+        /// The part shared pro rata (the reward less the commission).
+        to_share: Balance,
+        /// The validator's total stake when the era ended.
+        total: Balance,
+        /// Paid so far.
+        paid: Balance,
+        /// Recipients so far.
+        recipients: u32,
+    },
+    /// Burns `fraction` of the validator's self-stake, of every delegation to it and of
+    /// the unbonding chunks that left it in or after the job's era.
+    Slash {
+        /// The share burned.
+        fraction: Perbill,
+        /// Who reported the offence, paid `reporter_share` of the slash at the end.
+        reporter: Option<AccountId32>,
+        /// Burned so far.
+        slashed: Balance,
+    },
+}
+
+/// A paged job of an era's end (or of an equivocation report), run in `on_initialize`
+/// with bounded work per block. While a validator has a job pending, its stakes cannot
+/// change (`JobPending`), so every page sees the stakes of the era.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct Job {
+    /// The era the job is for.
+    pub era: EraIndex,
+    /// The validator whose stakers it visits.
+    pub validator: AccountId32,
+    /// What it does.
+    pub kind: JobKind,
+    /// Where it stands.
+    pub stage: Stage,
+}
+
+/// An era's rewards, for accounting.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
+pub struct EraReward {
+    /// The validators' reward pot of the era, remainders of earlier eras included.
+    pub pot: Balance,
+    /// What was given to validators (the rest carried to the next era).
+    pub allotted: Balance,
+    /// Blocks authored in the era.
+    pub blocks: u32,
+}
