@@ -121,7 +121,7 @@ pub const TREASURY_ACCOUNT: AccountId = {
 impl pallet_transaction_payment::Config for Runtime {
     const PALLET_INDEX: u8 = index::TRANSACTION_PAYMENT;
     type Currency = pallet_balances::Pallet<Runtime>;
-    type FindAuthor = pallet_aura::FindAuraAuthor<Runtime>;
+    type FindAuthor = pallet_session::FindSessionAuthor<Runtime>;
     const TREASURY_ACCOUNT: AccountId = TREASURY_ACCOUNT;
     const BASE_FEE: Balance = MILLI_LAT / 10;
     const LENGTH_FEE_PER_BYTE: Balance = MILLI_LAT / 1_000;
@@ -139,4 +139,40 @@ impl pallet_utility::Config for Runtime {
     const PALLET_INDEX: u8 = index::UTILITY;
     type RuntimeCall = RuntimeCall;
     const BATCHED_CALLS_LIMIT: u32 = 10_922;
+}
+
+impl pallet_session::Config for Runtime {
+    const PALLET_INDEX: u8 = index::SESSION;
+    type SessionManager = pallet_staking::Pallet<Runtime>;
+}
+
+/// The account the compute-rewards share of every block's reward accumulates in, until
+/// the compute marketplace distributes it: `b"modl" ++ b"py/cmpte"` padded with zeros.
+pub const COMPUTE_POT_ACCOUNT: AccountId = {
+    let mut id = [0u8; 32];
+    let tag = *b"modlpy/cmpte";
+    let mut i = 0;
+    while i < tag.len() {
+        id[i] = tag[i];
+        i += 1;
+    }
+    AccountId(id)
+};
+
+impl pallet_staking::Config for Runtime {
+    const PALLET_INDEX: u8 = index::STAKING;
+    type Currency = pallet_balances::Pallet<Runtime>;
+    type ValidatorSet = pallet_session::Pallet<Runtime>;
+    type CurrentSlot = pallet_session::Pallet<Runtime>;
+    const TREASURY_ACCOUNT: AccountId = TREASURY_ACCOUNT;
+    const COMPUTE_POT_ACCOUNT: AccountId = COMPUTE_POT_ACCOUNT;
+    const MAX_CANDIDATES: u32 = 1_000;
+    const MAX_DELEGATORS_PER_VALIDATOR: u32 = 1_024;
+    const MAX_UNBONDING_CHUNKS: u32 = 32;
+    const MAX_JOB_STEPS_PER_BLOCK: u32 = 1_000;
+    const MAX_RELEASES_PER_BLOCK: u32 = 256;
+    const HISTORY_DEPTH: u32 = 84;
+    const MAX_NAME_LEN: u32 = 64;
+    const MAX_WEBSITE_LEN: u32 = 128;
+    const MAX_DESCRIPTION_LEN: u32 = 512;
 }

@@ -32,6 +32,11 @@ macro_rules! for_each_pallet {
         weight = weight.saturating_add(hook_weight(<pallet_system::Pallet<Runtime> as Hooks>::$method($($arg),*)));
         weight = weight.saturating_add(hook_weight(<pallet_timestamp::Pallet<Runtime> as Hooks>::$method($($arg),*)));
         weight = weight.saturating_add(hook_weight(<pallet_aura::Pallet<Runtime> as Hooks>::$method($($arg),*)));
+        // Session before GRANDPA: a set change scheduled in session's `on_finalize` is
+        // then enacted by GRANDPA's in the same block. Staking after Aura: it reads the
+        // block's slot.
+        weight = weight.saturating_add(hook_weight(<pallet_session::Pallet<Runtime> as Hooks>::$method($($arg),*)));
+        weight = weight.saturating_add(hook_weight(<pallet_staking::Pallet<Runtime> as Hooks>::$method($($arg),*)));
         weight = weight.saturating_add(hook_weight(<pallet_grandpa::Pallet<Runtime> as Hooks>::$method($($arg),*)));
         weight = weight.saturating_add(hook_weight(<pallet_balances::Pallet<Runtime> as Hooks>::$method($($arg),*)));
         weight = weight.saturating_add(hook_weight(<pallet_transaction_payment::Pallet<Runtime> as Hooks>::$method($($arg),*)));
@@ -335,5 +340,7 @@ pub fn try_state() -> Result<(), &'static str> {
     <pallet_balances::Pallet<Runtime> as Hooks>::try_state(n)?;
     <pallet_transaction_payment::Pallet<Runtime> as Hooks>::try_state(n)?;
     <pallet_grandpa::Pallet<Runtime> as Hooks>::try_state(n)?;
+    <pallet_session::Pallet<Runtime> as Hooks>::try_state(n)?;
+    <pallet_staking::Pallet<Runtime> as Hooks>::try_state(n)?;
     Ok(())
 }

@@ -8,9 +8,25 @@
 //!   "balances": { "balances": [["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 1000000000000000000]] },
 //!   "aura": { "authorities": ["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"] },
 //!   "grandpa": { "authorities": [["5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu", 1]] },
-//!   "sudo": { "key": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY" }
+//!   "sudo": { "key": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY" },
+//!   "session": {
+//!     "period": 20,
+//!     "keys": [["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+//!               { "aura": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+//!                 "grandpa": "5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu" }]]
+//!   },
+//!   "staking": {
+//!     "params": { "unbondingPeriod": 100 },
+//!     "validators": [["5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", 100000000000000000, 0]],
+//!     "delegations": []
+//!   }
 //! }
 //! ```
+//!
+//! With session keys given, the Aura and GRANDPA sections may be left out: their
+//! authorities are the session keys'. When both are given they must agree. Staking's
+//! `params` fields each default to Lattice's defaults (`StakingParams::defaults(LAT)`);
+//! fractions are in billionths (`Perbill`).
 //!
 //! Accounts and keys are SS58 addresses (any prefix) or `0x`-prefixed hex of 32 bytes.
 //! The runtime code itself (`:code`) is not part of this config: the node stores it.
@@ -37,6 +53,127 @@ pub struct RuntimeGenesisConfig {
     pub grandpa: GrandpaConfig,
     /// The sudo key.
     pub sudo: SudoConfig,
+    /// Session keys of the first validators and the era length.
+    pub session: SessionConfig,
+    /// Staking parameters, the first validators and delegations.
+    pub staking: StakingConfig,
+}
+
+/// One validator's session keys.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionKeysConfig {
+    /// The Aura (sr25519) public key.
+    pub aura: Account,
+    /// The GRANDPA (ed25519) public key.
+    pub grandpa: Account,
+}
+
+/// Genesis of the session pallet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    /// Blocks per era.
+    pub period: u32,
+    /// `(validator account, its keys)` of the first validators, in turn order.
+    pub keys: Vec<(Account, SessionKeysConfig)>,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self { period: 600, keys: Vec::new() }
+    }
+}
+
+/// Genesis of the staking pallet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StakingConfig {
+    /// The economic parameters (missing fields take the defaults).
+    pub params: StakingParamsConfig,
+    /// `(validator, self-stake, commission in billionths)`.
+    pub validators: Vec<(Account, u128, u32)>,
+    /// `(delegator, validator, amount)`.
+    pub delegations: Vec<(Account, Account, u128)>,
+}
+
+/// [`pallet_staking::StakingParams`] in JSON, every field optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[allow(missing_docs)]
+pub struct StakingParamsConfig {
+    pub min_validator_stake: u128,
+    pub min_delegation: u128,
+    pub max_delegations_per_delegator: u32,
+    pub max_validator_share: u32,
+    pub max_validators: u32,
+    pub max_commission: u32,
+    pub max_commission_change: u32,
+    pub block_reward: u128,
+    pub validator_reward_share: u32,
+    pub min_uptime: u32,
+    pub offline_slashes: [u32; 3],
+    pub equivocation_slash: u32,
+    pub reporter_share: u32,
+    pub jail_eras: u32,
+    pub unjail_early_fee: u128,
+    pub jailed_unstake_penalty: u32,
+    pub unbonding_period: u32,
+}
+
+impl Default for StakingParamsConfig {
+    fn default() -> Self {
+        Self::from(&pallet_staking::StakingParams::defaults(LAT))
+    }
+}
+
+impl From<&pallet_staking::StakingParams> for StakingParamsConfig {
+    fn from(p: &pallet_staking::StakingParams) -> Self {
+        Self {
+            min_validator_stake: p.min_validator_stake,
+            min_delegation: p.min_delegation,
+            max_delegations_per_delegator: p.max_delegations_per_delegator,
+            max_validator_share: p.max_validator_share.0,
+            max_validators: p.max_validators,
+            max_commission: p.max_commission.0,
+            max_commission_change: p.max_commission_change.0,
+            block_reward: p.block_reward,
+            validator_reward_share: p.validator_reward_share.0,
+            min_uptime: p.min_uptime.0,
+            offline_slashes: p.offline_slashes.map(|f| f.0),
+            equivocation_slash: p.equivocation_slash.0,
+            reporter_share: p.reporter_share.0,
+            jail_eras: p.jail_eras,
+            unjail_early_fee: p.unjail_early_fee,
+            jailed_unstake_penalty: p.jailed_unstake_penalty.0,
+            unbonding_period: p.unbonding_period,
+        }
+    }
+}
+
+impl From<&StakingParamsConfig> for pallet_staking::StakingParams {
+    fn from(p: &StakingParamsConfig) -> Self {
+        use lattice_support::arithmetic::Perbill;
+        Self {
+            min_validator_stake: p.min_validator_stake,
+            min_delegation: p.min_delegation,
+            max_delegations_per_delegator: p.max_delegations_per_delegator,
+            max_validator_share: Perbill(p.max_validator_share),
+            max_validators: p.max_validators,
+            max_commission: Perbill(p.max_commission),
+            max_commission_change: Perbill(p.max_commission_change),
+            block_reward: p.block_reward,
+            validator_reward_share: Perbill(p.validator_reward_share),
+            min_uptime: Perbill(p.min_uptime),
+            offline_slashes: p.offline_slashes.map(Perbill),
+            equivocation_slash: Perbill(p.equivocation_slash),
+            reporter_share: Perbill(p.reporter_share),
+            jail_eras: p.jail_eras,
+            unjail_early_fee: p.unjail_early_fee,
+            jailed_unstake_penalty: Perbill(p.jailed_unstake_penalty),
+            unbonding_period: p.unbonding_period,
+        }
+    }
 }
 
 /// Genesis of the system pallet.
@@ -159,26 +296,68 @@ impl RuntimeGenesisConfig {
         }
         .build::<Runtime>()
         .map_err(|e| format!("balances: {e}"))?;
-        pallet_aura::GenesisConfig {
-            authorities: self
-                .aura
-                .authorities
+        let session = pallet_session::GenesisConfig {
+            period: self.session.period,
+            keys: self
+                .session
+                .keys
                 .iter()
-                .map(|a| pallet_aura::AuthorityId(a.0))
+                .map(|(who, k)| {
+                    let keys = pallet_session::SessionKeys {
+                        aura: pallet_aura::AuthorityId(k.aura.0),
+                        grandpa: pallet_grandpa::AuthorityId(k.grandpa.0),
+                    };
+                    ((*who).into(), keys)
+                })
+                .collect(),
+        };
+        let mut aura: Vec<_> =
+            self.aura.authorities.iter().map(|a| pallet_aura::AuthorityId(a.0)).collect();
+        let mut grandpa: Vec<_> = self
+            .grandpa
+            .authorities
+            .iter()
+            .map(|(a, w)| (pallet_grandpa::AuthorityId(a.0), *w))
+            .collect();
+        if !session.keys.is_empty() {
+            if aura.is_empty() && grandpa.is_empty() {
+                aura = session.aura_authorities();
+                grandpa = session.grandpa_authorities();
+            } else if aura != session.aura_authorities() || grandpa != session.grandpa_authorities()
+            {
+                return Err("session: the Aura and GRANDPA authorities differ from the session \
+                            keys (leave them out to take the session keys')"
+                    .into());
+            }
+        }
+        pallet_aura::GenesisConfig { authorities: aura }
+            .build::<Runtime>()
+            .map_err(|e| format!("aura: {e}"))?;
+        pallet_grandpa::GenesisConfig { authorities: grandpa }
+            .build::<Runtime>()
+            .map_err(|e| format!("grandpa: {e}"))?;
+        if !session.keys.is_empty() {
+            session.build::<Runtime>().map_err(|e| format!("session: {e}"))?;
+        }
+        pallet_staking::GenesisConfig {
+            params: (&self.staking.params).into(),
+            validators: self
+                .staking
+                .validators
+                .iter()
+                .map(|(v, stake, c)| {
+                    ((*v).into(), *stake, lattice_support::arithmetic::Perbill(*c))
+                })
+                .collect(),
+            delegations: self
+                .staking
+                .delegations
+                .iter()
+                .map(|(d, v, amount)| ((*d).into(), (*v).into(), *amount))
                 .collect(),
         }
         .build::<Runtime>()
-        .map_err(|e| format!("aura: {e}"))?;
-        pallet_grandpa::GenesisConfig {
-            authorities: self
-                .grandpa
-                .authorities
-                .iter()
-                .map(|(a, w)| (pallet_grandpa::AuthorityId(a.0), *w))
-                .collect(),
-        }
-        .build::<Runtime>()
-        .map_err(|e| format!("grandpa: {e}"))?;
+        .map_err(|e| format!("staking: {e}"))?;
         pallet_sudo::GenesisConfig { key: self.sudo.key.map(Into::into) }
             .build::<Runtime>()
             .map_err(|e| format!("sudo: {e}"))?;
@@ -209,8 +388,8 @@ pub const LOCAL_TESTNET: &str = "local_testnet";
 /// `GenesisBuilder_get_preset`: the JSON of a preset (the development one for `None`).
 pub fn get_preset(id: Option<&str>) -> Option<Vec<u8>> {
     let config = match id {
-        None | Some(DEVELOPMENT) => preset(&[0]),
-        Some(LOCAL_TESTNET) => preset(&[0, 1, 2, 3]),
+        None | Some(DEVELOPMENT) => preset(&[0], DEV_ERA_LENGTH),
+        Some(LOCAL_TESTNET) => preset(&[0, 1, 2, 3], LOCAL_ERA_LENGTH),
         Some(_) => return None,
     };
     serde_json::to_vec(&config).ok()
@@ -264,9 +443,23 @@ pub const DEV_KEYS: [DevKey; 6] = [
 /// What each development account is endowed with: one million LAT.
 pub const DEV_ENDOWMENT: u128 = 1_000_000 * LAT;
 
-/// A development config with the dev keys at `authorities` as validators, every dev
-/// account and stash endowed, and Alice as sudo.
-pub fn preset(authorities: &[usize]) -> RuntimeGenesisConfig {
+/// Blocks per era of the development chain.
+pub const DEV_ERA_LENGTH: u32 = 20;
+/// Blocks per era of the local testnet.
+pub const LOCAL_ERA_LENGTH: u32 = 50;
+/// Blocks unbonded stake waits on the development chains.
+pub const DEV_UNBONDING_PERIOD: u32 = 100;
+/// What each development validator bonds: one tenth of its endowment.
+pub const DEV_VALIDATOR_STAKE: u128 = DEV_ENDOWMENT / 10;
+
+/// A development config with the dev keys at `authorities` as validators (each bonding
+/// [`DEV_VALIDATOR_STAKE`], session keys its own sr25519 and ed25519 dev keys), eras of
+/// `era_length` blocks, every dev account and stash endowed, and Alice as sudo.
+pub fn preset(authorities: &[usize], era_length: u32) -> RuntimeGenesisConfig {
+    let params = StakingParamsConfig {
+        unbonding_period: DEV_UNBONDING_PERIOD,
+        ..StakingParamsConfig::default()
+    };
     RuntimeGenesisConfig {
         system: SystemConfig {},
         balances: BalancesConfig {
@@ -279,13 +472,28 @@ pub fn preset(authorities: &[usize]) -> RuntimeGenesisConfig {
                 .chain([(Account(crate::configs::TREASURY_ACCOUNT.0), LAT)])
                 .collect(),
         },
-        aura: AuraConfig {
-            authorities: authorities.iter().map(|i| Account(DEV_KEYS[*i].1)).collect(),
-        },
-        grandpa: GrandpaConfig {
-            authorities: authorities.iter().map(|i| (Account(DEV_KEYS[*i].3), 1)).collect(),
-        },
+        // Taken from the session keys.
+        aura: AuraConfig::default(),
+        grandpa: GrandpaConfig::default(),
         sudo: SudoConfig { key: Some(Account(DEV_KEYS[0].1)) },
+        session: SessionConfig {
+            period: era_length,
+            keys: authorities
+                .iter()
+                .map(|i| {
+                    let (_, sr, _, ed) = DEV_KEYS[*i];
+                    (Account(sr), SessionKeysConfig { aura: Account(sr), grandpa: Account(ed) })
+                })
+                .collect(),
+        },
+        staking: StakingConfig {
+            params,
+            validators: authorities
+                .iter()
+                .map(|i| (Account(DEV_KEYS[*i].1), DEV_VALIDATOR_STAKE, 0))
+                .collect(),
+            delegations: Vec::new(),
+        },
     }
 }
 

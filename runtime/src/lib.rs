@@ -101,6 +101,10 @@ pub mod index {
     pub const SUDO: u8 = 6;
     /// Utility.
     pub const UTILITY: u8 = 7;
+    /// Session.
+    pub const SESSION: u8 = 8;
+    /// Staking.
+    pub const STAKING: u8 = 9;
 }
 
 /// Every call of the runtime, tagged with its pallet's index.
@@ -124,6 +128,12 @@ pub enum RuntimeCall {
     /// Utility.
     #[codec(index = 7)]
     Utility(pallet_utility::Call<Runtime>),
+    /// Session.
+    #[codec(index = 8)]
+    Session(pallet_session::Call),
+    /// Staking.
+    #[codec(index = 9)]
+    Staking(pallet_staking::Call),
 }
 
 impl Dispatchable for RuntimeCall {
@@ -135,6 +145,8 @@ impl Dispatchable for RuntimeCall {
             Self::Balances(c) => pallet_balances::Dispatch::<Runtime>::new(c).dispatch(origin),
             Self::Sudo(c) => c.dispatch(origin),
             Self::Utility(c) => c.dispatch(origin),
+            Self::Session(c) => pallet_session::Dispatch::<Runtime>::new(c).dispatch(origin),
+            Self::Staking(c) => pallet_staking::Dispatch::<Runtime>::new(c).dispatch(origin),
         }
     }
 }
@@ -148,6 +160,8 @@ impl GetDispatchInfo for RuntimeCall {
             Self::Balances(c) => c.get_dispatch_info(),
             Self::Sudo(c) => c.get_dispatch_info(),
             Self::Utility(c) => c.get_dispatch_info(),
+            Self::Session(c) => c.get_dispatch_info(),
+            Self::Staking(c) => c.get_dispatch_info(),
         }
     }
 }
@@ -180,6 +194,12 @@ pub enum RuntimeEvent {
     /// Utility.
     #[codec(index = 7)]
     Utility(pallet_utility::Event),
+    /// Session.
+    #[codec(index = 8)]
+    Session(pallet_session::Event),
+    /// Staking.
+    #[codec(index = 9)]
+    Staking(pallet_staking::Event),
 }
 
 lattice_support::impl_event_from!(RuntimeEvent {
@@ -189,6 +209,8 @@ lattice_support::impl_event_from!(RuntimeEvent {
     TransactionPayment(pallet_transaction_payment::Event),
     Sudo(pallet_sudo::Event),
     Utility(pallet_utility::Event),
+    Session(pallet_session::Event),
+    Staking(pallet_staking::Event),
 });
 
 /// Every pallet error of the runtime, tagged with its pallet's index. Used only in
@@ -213,6 +235,12 @@ pub enum RuntimeError {
     /// Utility.
     #[codec(index = 7)]
     Utility(pallet_utility::Error),
+    /// Session.
+    #[codec(index = 8)]
+    Session(pallet_session::Error),
+    /// Staking.
+    #[codec(index = 9)]
+    Staking(pallet_staking::Error),
 }
 
 /// An event with its phase and topics, as `System.Events` stores it.
@@ -240,3 +268,7 @@ pub type TransactionPayment = pallet_transaction_payment::Pallet<Runtime>;
 pub type Sudo = pallet_sudo::Pallet<Runtime>;
 /// Utility pallet of this runtime.
 pub type Utility = pallet_utility::Pallet<Runtime>;
+/// Session pallet of this runtime.
+pub type Session = pallet_session::Pallet<Runtime>;
+/// Staking pallet of this runtime.
+pub type Staking = pallet_staking::Pallet<Runtime>;

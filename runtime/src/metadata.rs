@@ -22,6 +22,8 @@ fn pallets() -> Vec<(u8, PalletMeta)> {
         (index::TRANSACTION_PAYMENT, pallet_transaction_payment::Pallet::<Runtime>::metadata()),
         (index::SUDO, pallet_sudo::Pallet::<Runtime>::metadata()),
         (index::UTILITY, pallet_utility::Pallet::<Runtime>::metadata()),
+        (index::SESSION, pallet_session::Pallet::<Runtime>::metadata()),
+        (index::STAKING, pallet_staking::Pallet::<Runtime>::metadata()),
     ]
 }
 

@@ -114,7 +114,8 @@ impl Chain {
     /// A chain at genesis with the `authorities` of the dev preset (indices into the dev
     /// keys) and `extra` endowed accounts.
     pub fn new(authorities: &[usize], extra: &[(AccountId32, u128)]) -> Self {
-        let mut config = lattice_runtime::genesis::preset(authorities);
+        let mut config =
+            lattice_runtime::genesis::preset(authorities, lattice_runtime::genesis::DEV_ERA_LENGTH);
         for (who, amount) in extra {
             config.balances.balances.push((lattice_runtime::genesis::Account(who.0), *amount));
         }

@@ -11,7 +11,7 @@ type Layout = LayoutV1<sp_core::Blake2Hasher>;
 
 #[test]
 fn genesis_root_is_the_reference_trie_root() {
-    let pairs = genesis_pairs(&genesis::preset(&[0]), wasm_binary());
+    let pairs = genesis_pairs(&genesis::preset(&[0], genesis::DEV_ERA_LENGTH), wasm_binary());
     let state = InMemoryBackend::from_pairs(pairs.clone());
     let reference = Layout::trie_root(pairs.iter().map(|(k, v)| (k, v)));
     assert_eq!(state.root(), reference.0);
@@ -31,7 +31,9 @@ fn read_proof_of_alice_verifies_with_sp_trie() {
     let info =
         pallet_system::AccountInfo::<pallet_balances::types::AccountData>::decode(&mut &value[..])
             .unwrap();
-    assert_eq!(info.data.free, genesis::DEV_ENDOWMENT);
+    // Alice validates in the dev preset: her stake is reserved out of the endowment.
+    assert_eq!(info.data.free, genesis::DEV_ENDOWMENT - genesis::DEV_VALIDATOR_STAKE);
+    assert_eq!(info.data.reserved, genesis::DEV_VALIDATOR_STAKE);
     // A proof for another root does not verify.
     let other = sp_core::H256([7; 32]);
     assert!(sp_trie::read_trie_value::<Layout, _>(&db, &other, &key, None, None).is_err());
@@ -56,7 +58,8 @@ fn wasm_genesis_builder_matches_native() {
         overlay.into_changes().unwrap().into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
     from_wasm.push((b":code".to_vec(), wasm_binary().to_vec()));
     from_wasm.sort();
-    let mut native = genesis_pairs(&genesis::preset(&[0, 1, 2, 3]), wasm_binary());
+    let mut native =
+        genesis_pairs(&genesis::preset(&[0, 1, 2, 3], genesis::LOCAL_ERA_LENGTH), wasm_binary());
     native.sort();
     assert_eq!(from_wasm, native);
 }
