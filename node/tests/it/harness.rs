@@ -19,8 +19,34 @@ pub fn run(args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Ports the tests hand out: below Linux's ephemeral range (32768 and up), so an
+/// outgoing connection of one node never takes the port another node is about to listen
+/// on, which a port the kernel picked (`bind(0)`) could not promise.
+const TEST_PORTS: std::ops::Range<u16> = 20_000..32_000;
+
+/// A loopback port nobody listens on, never the same twice in this process. The tests
+/// pick ports before the nodes start (peers need each other's addresses), so the port
+/// must stay free until then: the counter keeps the tests of this process apart, the
+/// range keeps outgoing connections away, and the start, spread by the process id,
+/// keeps other test processes of the machine apart.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(u32::MAX);
+    let span = u32::from(TEST_PORTS.end - TEST_PORTS.start);
+    let _ = NEXT.compare_exchange(
+        u32::MAX,
+        std::process::id().wrapping_mul(7919) % span,
+        Ordering::SeqCst,
+        Ordering::SeqCst,
+    );
+    for _ in 0..span {
+        let offset = NEXT.fetch_add(1, Ordering::SeqCst) % span;
+        let port = TEST_PORTS.start + offset as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {TEST_PORTS:?}");
 }
 
 /// A running node; killed (SIGKILL) when dropped.
@@ -162,4 +188,12 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 pub fn dev(name: &str) -> sp_core::sr25519::Pair {
     <sp_core::sr25519::Pair as sp_core::Pair>::from_string(&format!("//{name}"), None).unwrap()
+}
+
+#[test]
+fn free_ports_are_distinct_and_below_the_ephemeral_range() {
+    let ports: Vec<u16> = (0..64).map(|_| free_port()).collect();
+    let distinct: std::collections::HashSet<u16> = ports.iter().copied().collect();
+    assert_eq!(distinct.len(), ports.len());
+    assert!(ports.iter().all(|p| TEST_PORTS.contains(p)));
 }
