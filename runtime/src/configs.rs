@@ -105,18 +105,22 @@ impl pallet_balances::Config for Runtime {
     const MAX_FREEZES: u32 = 8;
 }
 
-/// The account that collects the treasury's share of fees: `b"modl" ++ b"py/trsry"`
-/// padded with zeros, as Substrate derives pallet accounts.
-pub const TREASURY_ACCOUNT: AccountId = {
-    let mut id = [0u8; 32];
-    let tag = *b"modlpy/trsry";
+/// A pallet's account: `b"modl" ++ id` padded with zeros, as Substrate derives them.
+const fn pallet_account(id: &[u8; 8]) -> AccountId {
+    let mut account = [0u8; 32];
+    let tag = *b"modl";
     let mut i = 0;
-    while i < tag.len() {
-        id[i] = tag[i];
+    while i < 4 {
+        account[i] = tag[i];
+        account[4 + i] = id[i];
+        account[8 + i] = id[4 + i];
         i += 1;
     }
-    AccountId(id)
-};
+    AccountId(account)
+}
+
+/// The account that collects the treasury's share of fees (`py/trsry`).
+pub const TREASURY_ACCOUNT: AccountId = pallet_account(b"py/trsry");
 
 impl pallet_transaction_payment::Config for Runtime {
     const PALLET_INDEX: u8 = index::TRANSACTION_PAYMENT;
@@ -147,17 +151,8 @@ impl pallet_session::Config for Runtime {
 }
 
 /// The account the compute-rewards share of every block's reward accumulates in, until
-/// the compute marketplace distributes it: `b"modl" ++ b"py/cmpte"` padded with zeros.
-pub const COMPUTE_POT_ACCOUNT: AccountId = {
-    let mut id = [0u8; 32];
-    let tag = *b"modlpy/cmpte";
-    let mut i = 0;
-    while i < tag.len() {
-        id[i] = tag[i];
-        i += 1;
-    }
-    AccountId(id)
-};
+/// the compute marketplace distributes it (`py/cmpte`).
+pub const COMPUTE_POT_ACCOUNT: AccountId = pallet_account(b"py/cmpte");
 
 impl pallet_staking::Config for Runtime {
     const PALLET_INDEX: u8 = index::STAKING;
@@ -175,4 +170,19 @@ impl pallet_staking::Config for Runtime {
     const MAX_NAME_LEN: u32 = 64;
     const MAX_WEBSITE_LEN: u32 = 128;
     const MAX_DESCRIPTION_LEN: u32 = 512;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pallet_accounts_are_modl_and_the_id_padded_with_zeros() {
+        let mut treasury = [0u8; 32];
+        treasury[..12].copy_from_slice(b"modlpy/trsry");
+        assert_eq!(TREASURY_ACCOUNT.0, treasury);
+        let mut pot = [0u8; 32];
+        pot[..12].copy_from_slice(b"modlpy/cmpte");
+        assert_eq!(COMPUTE_POT_ACCOUNT.0, pot);
+    }
 }
