@@ -8,8 +8,11 @@ use crate::{executive, genesis, metadata, Extrinsic, Runtime};
 use alloc::string::String;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use lattice_primitives::staking::{DelegationInfo, RewardInfo};
 use lattice_primitives::{AccountId32, Block, Header, InherentData, TransactionSource, H256};
 use lattice_support::dispatch::GetDispatchInfo;
+
+type Staking = pallet_staking::Pallet<Runtime>;
 
 /// Why an entry point could not be called.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -99,6 +102,18 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
         "SessionKeys_decode_session_keys" => {
             crate::session_keys::decode_into_raw_public_keys(&decode::<Vec<u8>>(input)?).encode()
         }
+        "LatticeStakingApi_validators" => Staking::validators_info().encode(),
+        "LatticeStakingApi_delegations" => Staking::delegations_of(&decode(input)?)
+            .into_iter()
+            .map(|(validator, amount)| DelegationInfo { validator, amount })
+            .collect::<Vec<_>>()
+            .encode(),
+        "LatticeStakingApi_rewards" => Staking::rewards_of(&decode(input)?)
+            .into_iter()
+            .map(|(era, amount)| RewardInfo { era, amount })
+            .collect::<Vec<_>>()
+            .encode(),
+        "LatticeStakingApi_unbonding" => Staking::unbonding_of(&decode(input)?).encode(),
         "GenesisBuilder_build_state" => genesis::build_state(decode::<Vec<u8>>(input)?).encode(),
         "GenesisBuilder_get_preset" => {
             genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode()

@@ -163,8 +163,8 @@ fn api(
 /// The runtime APIs with their argument and result types (metadata V15 `apis`).
 fn apis() -> Vec<v15::RuntimeApiMetadata> {
     use lattice_primitives::{
-        ApplyExtrinsicResult, Block, CheckInherentsResult, Header, InherentData, RuntimeVersion,
-        TransactionSource, TransactionValidity, H256,
+        staking, ApplyExtrinsicResult, Block, CheckInherentsResult, Header, InherentData,
+        RuntimeVersion, TransactionSource, TransactionValidity, H256,
     };
     use pallet_transaction_payment::types::{FeeDetails, RuntimeDispatchInfo};
     let t = meta_type::<()>;
@@ -307,6 +307,36 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
                 ),
             ],
             "Session keys runtime api.",
+        ),
+        api(
+            "LatticeStakingApi",
+            vec![
+                method(
+                    "validators",
+                    vec![],
+                    meta_type::<Vec<staking::ValidatorInfo>>(),
+                    "Every registered validator: stake, commission, metadata, status and performance.",
+                ),
+                method(
+                    "delegations",
+                    vec![("who", meta_type::<lattice_primitives::AccountId32>())],
+                    meta_type::<Vec<staking::DelegationInfo>>(),
+                    "The delegations of an account.",
+                ),
+                method(
+                    "rewards",
+                    vec![("who", meta_type::<lattice_primitives::AccountId32>())],
+                    meta_type::<Vec<staking::RewardInfo>>(),
+                    "What an account was paid in each kept era, oldest first.",
+                ),
+                method(
+                    "unbonding",
+                    vec![("who", meta_type::<lattice_primitives::AccountId32>())],
+                    meta_type::<Vec<staking::UnbondingInfo>>(),
+                    "The unbonding stake of an account, oldest first.",
+                ),
+            ],
+            "Staking queries: validators, delegations, rewards and unbonding.",
         ),
         api(
             "GenesisBuilder",

@@ -84,6 +84,11 @@ pub fn transfer(
         dest: Address::Id(*to),
         value,
     });
+    sign(client, from, call, nonce)
+}
+
+/// `call` signed by `from` with `nonce`, immortal and tip-less, for the chain of `client`.
+pub fn sign(client: &Client, from: &sr25519::Pair, call: RuntimeCall, nonce: u32) -> Vec<u8> {
     let extra = extensions::extra(nonce, Era::Immortal, 0);
     let v = lattice_runtime::VERSION;
     let g = client.genesis_hash();

@@ -22,6 +22,8 @@ const AUTHOR_BAD_FORMAT: i32 = AUTHOR_BASE + 1;
 const PAYMENT_RUNTIME_ERROR: i32 = 1;
 /// `payment_*`: the extrinsic or the runtime's answer does not decode (`DecodeError`).
 const PAYMENT_DECODE_ERROR: i32 = 2;
+/// `staking_*`: the runtime call failed or its answer does not decode.
+const STAKING_RUNTIME_ERROR: i32 = 1;
 /// `grandpa_*`: the node runs no GRANDPA voter (Substrate's `NotReady` is 1).
 const GRANDPA_NOT_READY: i32 = 1;
 
@@ -38,6 +40,8 @@ pub enum Api {
     Author,
     /// `payment_*`.
     Payment,
+    /// `staking_*`.
+    Staking,
 }
 
 /// Why an RPC call failed. Each variant maps to one JSON-RPC error object
@@ -167,6 +171,7 @@ impl Error {
             Api::State | Api::System => STATE_CLIENT,
             Api::Author => AUTHOR_BASE,
             Api::Payment => PAYMENT_RUNTIME_ERROR,
+            Api::Staking => STAKING_RUNTIME_ERROR,
         };
         match self {
             Self::InvalidParams { .. } | Self::BadKeyType { .. } => INVALID_PARAMS_CODE,

@@ -14,6 +14,7 @@
 //!               storage subscriptions fed by the import notifications' changes
 //!   author_* ── Pool (submit, watch, pending, remove); keystore + SessionKeys API
 //!   payment_* ─ TransactionPaymentApi;  grandpa_roundState ── GrandpaInfo
+//!   staking_* ─ LatticeStakingApi (validators, delegations, rewards, unbonding)
 //! ```
 //!
 //! - Handlers that touch the database or the runtime run on tokio's blocking pool
@@ -55,6 +56,7 @@ mod info;
 mod json;
 mod payment;
 mod server;
+mod staking;
 mod state;
 mod system;
 
@@ -145,5 +147,6 @@ fn register_all(module: &mut RpcModule<Ctx>) -> Result<(), jsonrpsee::core::Regi
     state::register(module)?;
     author::register(module)?;
     payment::register(module)?;
+    staking::register(module)?;
     Ok(())
 }

@@ -12,6 +12,9 @@ use crate::{
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use lattice_support::arithmetic::mul_div_floor;
+use lattice_support::lattice_primitives::staking::{
+    CandidateStatus, EraPerformance, UnbondingInfo, ValidatorInfo,
+};
 use lattice_support::traits::{Currency, CurrentSlot, SessionIndex, SessionManager, ValidatorSet};
 use lattice_support::{log, AccountId32, Balance, BlockNumber, DispatchResult, Weight};
 
@@ -509,6 +512,57 @@ impl<T: Config> Pallet<T> {
     }
 
     // ---- queries ----------------------------------------------------------------------
+
+    /// Every registered validator with its stake, commission, metadata, status and
+    /// performance in the current and the last ended era, by account id. Bounded by
+    /// [`Config::MAX_CANDIDATES`].
+    pub fn validators_info() -> Vec<ValidatorInfo> {
+        let era = CurrentEra::get();
+        let active = ActiveSet::get();
+        let previous = era.checked_sub(1).filter(|e| *e >= OldestHistoryEra::get());
+        let performance = |era: EraIndex, who: &AccountId32| {
+            let p = ErasPerformance::get(&era, who);
+            EraPerformance { era, assigned: p.assigned, authored: p.authored }
+        };
+        let mut list: Vec<ValidatorInfo> = Validators::iter()
+            .map(|(who, v)| ValidatorInfo {
+                elected: active.contains(&who),
+                current: performance(era, &who),
+                previous: previous.map(|e| performance(e, &who)),
+                self_stake: v.self_stake,
+                delegated: v.delegated,
+                delegators: v.delegators,
+                commission: v.commission.0,
+                name: v.metadata.name,
+                website: v.metadata.website,
+                description: v.metadata.description,
+                status: match v.status {
+                    ValidatorStatus::Active => CandidateStatus::Active,
+                    ValidatorStatus::Chilled => CandidateStatus::Chilled,
+                    ValidatorStatus::Left => CandidateStatus::Left,
+                },
+                jailed_until: v.jailed_until,
+                offences: v.offences,
+                tombstoned: v.tombstoned,
+                account: who,
+            })
+            .collect();
+        list.sort_by(|a, b| a.account.cmp(&b.account));
+        list
+    }
+
+    /// The unbonding chunks of `who`, oldest first.
+    pub fn unbonding_of(who: &AccountId32) -> Vec<UnbondingInfo> {
+        Unbonding::get(who)
+            .into_iter()
+            .map(|c| UnbondingInfo {
+                validator: c.validator,
+                amount: c.amount,
+                era: c.era,
+                unlock_at: c.unlock_at,
+            })
+            .collect()
+    }
 
     /// The delegations of `who`: each validator and amount.
     pub fn delegations_of(who: &AccountId32) -> Vec<(AccountId32, Balance)> {

@@ -27,6 +27,10 @@
 //! | `GrandpaApi_current_set_id` | `()` | `u64` |
 //! | `SessionKeys_generate_session_keys` | `Option<Vec<u8>>` (seed) | `Vec<u8>` (encoded keys) |
 //! | `SessionKeys_decode_session_keys` | `Vec<u8>` | `Option<Vec<(Vec<u8>, [u8; 4])>>` |
+//! | `LatticeStakingApi_validators` | `()` | `Vec<ValidatorInfo>` (`staking`) |
+//! | `LatticeStakingApi_delegations` | `AccountId32` | `Vec<DelegationInfo>` |
+//! | `LatticeStakingApi_rewards` | `AccountId32` | `Vec<RewardInfo>` (kept eras, oldest first) |
+//! | `LatticeStakingApi_unbonding` | `AccountId32` | `Vec<UnbondingInfo>` (oldest first) |
 //! | `GenesisBuilder_build_state` | `Vec<u8>` (JSON) | `Result<(), String>` |
 //! | `GenesisBuilder_get_preset` | `Option<String>` | `Option<Vec<u8>>` (JSON) |
 //! | `GenesisBuilder_preset_names` | `()` | `Vec<String>` |
@@ -42,6 +46,7 @@ pub const RUNTIME_APIS: &[(&str, u32)] = &[
     ("AuraApi", 1),
     ("GrandpaApi", 3),
     ("SessionKeys", 1),
+    ("LatticeStakingApi", 1),
     ("GenesisBuilder", 1),
 ];
 
@@ -87,6 +92,14 @@ pub mod methods {
     pub const GENERATE_SESSION_KEYS: &str = "SessionKeys_generate_session_keys";
     /// `SessionKeys_decode_session_keys`.
     pub const DECODE_SESSION_KEYS: &str = "SessionKeys_decode_session_keys";
+    /// `LatticeStakingApi_validators`.
+    pub const STAKING_VALIDATORS: &str = "LatticeStakingApi_validators";
+    /// `LatticeStakingApi_delegations`.
+    pub const STAKING_DELEGATIONS: &str = "LatticeStakingApi_delegations";
+    /// `LatticeStakingApi_rewards`.
+    pub const STAKING_REWARDS: &str = "LatticeStakingApi_rewards";
+    /// `LatticeStakingApi_unbonding`.
+    pub const STAKING_UNBONDING: &str = "LatticeStakingApi_unbonding";
     /// `GenesisBuilder_build_state`.
     pub const GENESIS_BUILD_STATE: &str = "GenesisBuilder_build_state";
     /// `GenesisBuilder_get_preset`.

@@ -13,6 +13,7 @@
 //! - [`crypto`]: [`AccountId32`], [`MultiSignature`], [`MultiAddress`].
 //! - [`dispatch`]: [`Weight`], [`DispatchInfo`], [`DispatchError`]; [`transaction`]:
 //!   validity answers for the pool; [`inherent`]: inherent data.
+//! - [`staking`]: the answers of the staking runtime API.
 //! - [`version`]: [`RuntimeVersion`]; [`api`]: the runtime-API contract (entry point
 //!   names, versions, argument and result types) and the well-known storage keys.
 //!
@@ -55,6 +56,7 @@ pub mod extrinsic;
 pub mod hash;
 pub mod header;
 pub mod inherent;
+pub mod staking;
 pub mod transaction;
 pub mod version;
 

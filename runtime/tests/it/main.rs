@@ -9,4 +9,5 @@ mod genesis;
 mod invalid;
 mod polkadot_js;
 mod session_keys;
+mod staking;
 mod upgrade;

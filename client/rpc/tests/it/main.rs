@@ -5,4 +5,5 @@ mod author;
 mod harness;
 mod protocol;
 mod shapes;
+mod staking;
 mod subscriptions;

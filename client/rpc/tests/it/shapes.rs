@@ -28,6 +28,10 @@ const REQUIRED_RPC: &[&str] = &[
     "author_submitAndWatchExtrinsic",
     "author_pendingExtrinsics",
     "payment_queryInfo",
+    "staking_validators",
+    "staking_delegations",
+    "staking_rewards",
+    "staking_unbonding",
     "rpc_methods",
 ];
 

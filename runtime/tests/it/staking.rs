@@ -1,0 +1,192 @@
+//! Staking through the Wasm runtime: a validator joins by extrinsics and becomes an
+//! authority at the next era; `LatticeStakingApi` reports validators, delegations,
+//! rewards and unbonding as the chain moves.
+
+use crate::common::*;
+use codec::{Decode, Encode};
+use lattice_primitives::staking::{
+    CandidateStatus, DelegationInfo, RewardInfo, UnbondingInfo, ValidatorInfo,
+};
+use lattice_primitives::AccountId32;
+use lattice_runtime::genesis::{
+    DEV_ERA_LENGTH, DEV_KEYS, DEV_UNBONDING_PERIOD, DEV_VALIDATOR_STAKE,
+};
+use lattice_runtime::RuntimeCall;
+use lattice_state::{Ext, OverlayedChanges};
+use lattice_support::arithmetic::Perbill;
+use pallet_staking::ValidatorMetadata;
+
+const LAT: u128 = 1_000_000_000_000;
+
+fn api<T: Decode>(engine: &Engine, chain: &Chain, method: &str, input: &[u8]) -> T {
+    let mut overlay = OverlayedChanges::new();
+    let mut ext = Ext::new(&mut overlay, &chain.state);
+    let out = engine.call(&mut ext, method, input).unwrap_or_else(|e| panic!("{method}: {e}"));
+    T::decode(&mut &out[..]).expect("the answer decodes")
+}
+
+fn validators(engine: &Engine, chain: &Chain) -> Vec<ValidatorInfo> {
+    api(engine, chain, "LatticeStakingApi_validators", &[])
+}
+
+fn aura_authorities(engine: &Engine, chain: &Chain) -> Vec<[u8; 32]> {
+    api(engine, chain, "AuraApi_authorities", &[])
+}
+
+fn ok(results: &[lattice_primitives::ApplyExtrinsicResult]) {
+    for r in results {
+        assert!(matches!(r, Ok(Ok(()))), "extrinsic failed: {r:?}");
+    }
+}
+
+#[test]
+fn a_validator_joins_by_extrinsics_and_the_read_api_follows_it() {
+    let wasm = Engine::wasm(wasm_binary());
+    let mut chain = Chain::new(&[0, 1], &[]);
+    let alice = AccountId32(DEV_KEYS[0].1);
+    let (charlie_pair, dave_pair) = (pair("//Charlie"), pair("//Dave"));
+    let (charlie, dave) = (account(&charlie_pair), account(&dave_pair));
+
+    // Genesis: Alice and Bob, bonded by the preset and elected.
+    let list = validators(&wasm, &chain);
+    assert_eq!(list.len(), 2);
+    for v in &list {
+        assert!(v.elected && v.status == CandidateStatus::Active && v.jailed_until.is_none());
+        assert_eq!((v.self_stake, v.delegated, v.commission), (DEV_VALIDATOR_STAKE, 0, 0));
+        assert_eq!(v.current.era, 0);
+        assert_eq!(v.previous, None);
+    }
+
+    // Charlie registers keys and validates; Dave delegates to Alice.
+    let keys = pallet_session::SessionKeys {
+        aura: pallet_aura::AuthorityId(DEV_KEYS[2].1),
+        grandpa: pallet_grandpa::AuthorityId(DEV_KEYS[2].3),
+    };
+    let metadata = ValidatorMetadata {
+        name: b"charlie".to_vec(),
+        website: b"https://charlie.example".to_vec(),
+        description: b"a validator".to_vec(),
+    };
+    let xts = [
+        chain.sign(
+            &charlie_pair,
+            RuntimeCall::Session(pallet_session::Call::set_keys { keys, proof: vec![] }),
+            0,
+            0,
+        ),
+        chain.sign(
+            &charlie_pair,
+            RuntimeCall::Staking(pallet_staking::Call::validate {
+                stake: 20_000 * LAT,
+                commission: Perbill::from_percent(5),
+                metadata: metadata.clone(),
+            }),
+            1,
+            0,
+        ),
+        chain.sign(
+            &dave_pair,
+            RuntimeCall::Staking(pallet_staking::Call::delegate {
+                validator: alice,
+                amount: 1_000 * LAT,
+            }),
+            0,
+            0,
+        ),
+    ];
+    let (_, results) = chain.produce(&wasm, &xts).unwrap();
+    ok(&results);
+
+    let list = validators(&wasm, &chain);
+    let entry = |list: &[ValidatorInfo], who: &AccountId32| {
+        list.iter().find(|v| v.account == *who).cloned().expect("listed")
+    };
+    let c = entry(&list, &charlie);
+    assert!(!c.elected, "a candidate, not yet elected");
+    assert_eq!((c.self_stake, c.commission), (20_000 * LAT, 50_000_000));
+    assert_eq!(
+        (c.name, c.website, c.description),
+        (metadata.name, metadata.website, metadata.description)
+    );
+    let a = entry(&list, &alice);
+    assert_eq!((a.delegated, a.delegators), (1_000 * LAT, 1));
+    let delegations: Vec<DelegationInfo> =
+        api(&wasm, &chain, "LatticeStakingApi_delegations", &dave.encode());
+    assert_eq!(delegations, vec![DelegationInfo { validator: alice, amount: 1_000 * LAT }]);
+    assert_eq!(aura_authorities(&wasm, &chain), vec![DEV_KEYS[0].1, DEV_KEYS[1].1]);
+
+    // The era ends in block DEV_ERA_LENGTH: Charlie is an authority from the next block.
+    while chain.best.number < DEV_ERA_LENGTH {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    let mut authorities = aura_authorities(&wasm, &chain);
+    authorities.sort();
+    let mut expected = vec![DEV_KEYS[0].1, DEV_KEYS[1].1, DEV_KEYS[2].1];
+    expected.sort();
+    assert_eq!(authorities, expected);
+    let list = validators(&wasm, &chain);
+    assert!(list.iter().all(|v| v.elected && v.current.era == 1), "{list:?}");
+    let a = entry(&list, &alice);
+    let previous = a.previous.expect("era 0 ended");
+    assert_eq!(previous.era, 0);
+    assert!(previous.assigned > 0 && previous.authored == previous.assigned, "{previous:?}");
+
+    // Payouts are paged over the next blocks; then Dave has a reward for era 0.
+    for _ in 0..5 {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    let rewards: Vec<RewardInfo> = api(&wasm, &chain, "LatticeStakingApi_rewards", &dave.encode());
+    assert_eq!(rewards.len(), 1, "{rewards:?}");
+    assert_eq!(rewards[0].era, 0);
+    assert!(rewards[0].amount > 0);
+    let none: Vec<RewardInfo> = api(&wasm, &chain, "LatticeStakingApi_rewards", &charlie.encode());
+    assert!(none.is_empty(), "Charlie was not elected in era 0");
+
+    // Dave undelegates part: an unbonding entry until the unbonding period has passed.
+    let xt = chain.sign(
+        &dave_pair,
+        RuntimeCall::Staking(pallet_staking::Call::undelegate {
+            validator: alice,
+            amount: 400 * LAT,
+        }),
+        1,
+        0,
+    );
+    let (block, results) = chain.produce(&wasm, &[xt]).unwrap();
+    ok(&results);
+    let unbonding: Vec<UnbondingInfo> =
+        api(&wasm, &chain, "LatticeStakingApi_unbonding", &dave.encode());
+    assert_eq!(
+        unbonding,
+        vec![UnbondingInfo {
+            validator: alice,
+            amount: 400 * LAT,
+            era: 1,
+            unlock_at: block.header.number + DEV_UNBONDING_PERIOD,
+        }]
+    );
+    let delegations: Vec<DelegationInfo> =
+        api(&wasm, &chain, "LatticeStakingApi_delegations", &dave.encode());
+    assert_eq!(delegations, vec![DelegationInfo { validator: alice, amount: 600 * LAT }]);
+}
+
+#[test]
+fn the_read_api_refuses_arguments_that_are_not_one_account() {
+    let wasm = Engine::wasm(wasm_binary());
+    let chain = Chain::new(&[0], &[]);
+    let mut overlay = OverlayedChanges::new();
+    let mut ext = Ext::new(&mut overlay, &chain.state);
+    for method in [
+        "LatticeStakingApi_delegations",
+        "LatticeStakingApi_rewards",
+        "LatticeStakingApi_unbonding",
+    ] {
+        for input in [vec![], vec![1u8; 31], vec![1u8; 33]] {
+            let err = wasm.call(&mut ext, method, &input).expect_err("refused");
+            assert!(err.contains("BadInput"), "{method}: {err}");
+        }
+        // An unknown account has nothing.
+        let out = wasm.call(&mut ext, method, &[7u8; 32]).unwrap();
+        assert_eq!(out, vec![0], "{method}: an empty list");
+    }
+}
