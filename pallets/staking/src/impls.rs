@@ -547,7 +547,7 @@ impl<T: Config> Pallet<T> {
                 account: who,
             })
             .collect();
-        list.sort_by(|a, b| a.account.cmp(&b.account));
+        list.sort_by_key(|v| v.account);
         list
     }
 
