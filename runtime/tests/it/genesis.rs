@@ -92,3 +92,56 @@ fn dev_keys_are_the_well_known_ones() {
         "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
     );
 }
+
+#[test]
+fn bad_session_and_staking_sections_are_refused_with_a_reason() {
+    use serde_json::{json, Value};
+    let dev = serde_json::to_value(genesis::preset(&[0], genesis::DEV_ERA_LENGTH)).unwrap();
+    let alice = dev["session"]["keys"][0][0].clone();
+    let bob = json!(format!("0x{}", hex::encode(DEV_KEYS[1].1)));
+    type Case = (Box<dyn Fn(&mut Value)>, &'static str);
+    let delegations = |list: Value, why| -> Case {
+        (Box::new(move |c: &mut Value| c["staking"]["delegations"] = list.clone()), why)
+    };
+    let cases: Vec<Case> = vec![
+        (Box::new(|c| c["session"]["period"] = json!(0)), "period must be greater than zero"),
+        (Box::new(|c| c["session"]["keys"] = json!([])), "at least one authority"),
+        (
+            Box::new(|c| {
+                let first = c["session"]["keys"][0].clone();
+                c["session"]["keys"] = json!([first.clone(), first]);
+            }),
+            "appears twice",
+        ),
+        (Box::new(|c| c["session"]["period"] = json!("twenty")), "invalid type"),
+        (Box::new(|c| c["staking"]["validators"][0][1] = json!(1)), "below min_validator_stake"),
+        (
+            Box::new(|c| c["staking"]["validators"][0][2] = json!(600_000_000)),
+            "above max_commission",
+        ),
+        (
+            Box::new(|c| c["staking"]["params"]["maxCommission"] = json!(1_000_000_001)),
+            "above one whole",
+        ),
+        (Box::new(|c| c["staking"]["params"]["maxValidators"] = json!(0)), "max_validators"),
+        (Box::new(|c| c["staking"]["params"]["unbondingPeriod"] = json!(0)), "unbonding_period"),
+        (Box::new(|c| c["staking"]["params"]["blockReward"] = json!(-1)), "out of range"),
+        (Box::new(|c| c["staking"]["params"]["slashEverything"] = json!(true)), "unknown field"),
+        delegations(json!([[bob, bob, 1_000_000_000_000_000u64]]), "unknown validator"),
+        delegations(json!([[bob, alice, 1u64]]), "below min_delegation"),
+        // Ten times Bob's endowment.
+        delegations(json!([[bob, alice, 10_000_000_000_000_000_000u64]]), "funds"),
+    ];
+    for (tweak, why) in cases {
+        let mut config = dev.clone();
+        tweak(&mut config);
+        let json = serde_json::to_vec(&config).unwrap();
+        let mut ext = lattice_io::TestExternalities::default();
+        let r = ext.execute_with(|| genesis::build_state(json));
+        let err = r.expect_err(why);
+        assert!(err.contains(why), "{err} should mention {why}");
+    }
+    // The unmodified preset builds.
+    let mut ext = lattice_io::TestExternalities::default();
+    ext.execute_with(|| genesis::build_state(serde_json::to_vec(&dev).unwrap())).unwrap();
+}
