@@ -6,23 +6,17 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::Decode;
 use lattice_io::KeyTypeId;
-use scale_info::TypeInfo;
 
 /// Key type of Aura keys (sr25519).
 pub const AURA: KeyTypeId = *b"aura";
 /// Key type of GRANDPA keys (ed25519).
 pub const GRANDPA: KeyTypeId = *b"gran";
 
-/// The public session keys of a validator, in this order: Aura, then GRANDPA.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub struct SessionKeys {
-    /// The Aura (block authoring) key, sr25519.
-    pub aura: [u8; 32],
-    /// The GRANDPA (finality) key, ed25519.
-    pub grandpa: [u8; 32],
-}
+/// The public session keys of a validator (Aura, then GRANDPA): the session pallet's
+/// type, which `Session.set_keys` takes.
+pub use pallet_session::SessionKeys;
 
 /// Creates a new set of session keys in the node's keystore, from `seed` (a UTF-8 secret
 /// URI such as `//Alice`) when given, at random otherwise.
@@ -35,7 +29,10 @@ pub fn generate(seed: Option<&[u8]>) -> SessionKeys {
         .expect("session keys need the node's keystore and a valid seed");
     let grandpa = lattice_io::crypto::ed25519_generate(GRANDPA, seed)
         .expect("session keys need the node's keystore and a valid seed");
-    SessionKeys { aura, grandpa }
+    SessionKeys {
+        aura: pallet_aura::AuthorityId(aura),
+        grandpa: pallet_grandpa::AuthorityId(grandpa),
+    }
 }
 
 /// `SessionKeys_decode_session_keys`: the raw public keys with their key types, or
@@ -46,5 +43,5 @@ pub fn decode_into_raw_public_keys(encoded: &[u8]) -> Option<Vec<(Vec<u8>, KeyTy
     if !input.is_empty() {
         return None;
     }
-    Some(vec![(keys.aura.to_vec(), AURA), (keys.grandpa.to_vec(), GRANDPA)])
+    Some(vec![(keys.aura.0.to_vec(), AURA), (keys.grandpa.0.to_vec(), GRANDPA)])
 }

@@ -21,7 +21,13 @@ fn generated_keys_land_in_the_keystore_and_decode() {
         .expect("generates");
     let encoded = Vec::<u8>::decode(&mut &out[..]).unwrap();
     let keys = SessionKeys::decode(&mut &encoded[..]).unwrap();
-    assert_eq!(keys, SessionKeys { aura: DEV_KEYS[0].1, grandpa: DEV_KEYS[0].3 });
+    assert_eq!(
+        keys,
+        SessionKeys {
+            aura: pallet_aura::AuthorityId(DEV_KEYS[0].1),
+            grandpa: pallet_grandpa::AuthorityId(DEV_KEYS[0].3)
+        }
+    );
     assert_eq!(keystore.public_keys(KeyScheme::Sr25519, AURA), vec![DEV_KEYS[0].1]);
     assert_eq!(keystore.public_keys(KeyScheme::Ed25519, GRANDPA), vec![DEV_KEYS[0].3]);
 
