@@ -102,7 +102,7 @@ fn run(validators: usize, delegations: usize, wasm: &Engine) -> Run {
     let out = wasm.call(&mut ext, "AuraApi_authorities", &[]).expect("Aura answers");
     let authorities = <Vec<[u8; 32]> as codec::Decode>::decode(&mut &out[..]).expect("decodes");
     assert_eq!(authorities.len(), validators, "every validator is an authority");
-    let skip = |slot: u64| (slot % validators as u64) % 10 == 0;
+    let skip = |slot: u64| (slot % validators as u64).is_multiple_of(10);
 
     let era_end = validators as u32;
     let mut ordinary = (0.0, 0.0);
