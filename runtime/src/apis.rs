@@ -90,8 +90,9 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
             pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().encode()
         }
         "GrandpaApi_current_set_id" => pallet_grandpa::Pallet::<Runtime>::current_set_id().encode(),
-        // Equivocation reporting arrives with the networking work: no key-ownership proofs
-        // can be generated yet, which the API expresses as `None`.
+        // Substrate's reporting path (key-ownership proofs, offchain submission) is not
+        // offered: nodes build reports with `LatticeStakingApi_equivocation_report` and
+        // submit them to their pool, which the API expresses as `None`.
         "GrandpaApi_generate_key_ownership_proof" => Option::<Vec<u8>>::None.encode(),
         "GrandpaApi_submit_report_equivocation_unsigned_extrinsic" => Option::<()>::None.encode(),
         "SessionKeys_generate_session_keys" => {
@@ -114,6 +115,12 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
             .collect::<Vec<_>>()
             .encode(),
         "LatticeStakingApi_unbonding" => Staking::unbonding_of(&decode(input)?).encode(),
+        "LatticeStakingApi_equivocation_report" => {
+            let (proof, reporter) =
+                decode::<(pallet_staking::EquivocationProof, Option<AccountId32>)>(input)?;
+            let call = pallet_staking::Call::report_equivocation { proof: proof.into(), reporter };
+            Extrinsic::new_unsigned(crate::RuntimeCall::Staking(call)).encode().encode()
+        }
         "GenesisBuilder_build_state" => genesis::build_state(decode::<Vec<u8>>(input)?).encode(),
         "GenesisBuilder_get_preset" => {
             genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode()

@@ -170,6 +170,23 @@ impl pallet_staking::Config for Runtime {
     const MAX_NAME_LEN: u32 = 64;
     const MAX_WEBSITE_LEN: u32 = 128;
     const MAX_DESCRIPTION_LEN: u32 = 512;
+    type GrandpaKeyOwner = GrandpaKeyOwner;
+}
+
+/// The owner of a GRANDPA key of the current set: the validator whose keys in effect
+/// (`Session.QueuedKeys`, the keys the set was built from) hold it.
+pub struct GrandpaKeyOwner;
+
+impl pallet_staking::GrandpaKeyOwner for GrandpaKeyOwner {
+    fn owner(set_id: u64, key: &[u8; 32]) -> Option<AccountId> {
+        if set_id != pallet_grandpa::Pallet::<Runtime>::current_set_id() {
+            return None;
+        }
+        pallet_session::Pallet::<Runtime>::queued_keys()
+            .into_iter()
+            .find(|(_, keys)| keys.grandpa.0 == *key)
+            .map(|(who, _)| who)
+    }
 }
 
 #[cfg(test)]

@@ -122,11 +122,14 @@ fn apply_decoded(xt: Extrinsic, encoded: Vec<u8>) -> ApplyExtrinsicResult {
             (Origin::Signed(who), Some(checked))
         }
         None => {
-            if !xt.function.is_inherent() {
-                return Err(UnknownTransaction::NoUnsignedValidator.into());
-            }
-            if info.class != DispatchClass::Mandatory {
-                return Err(InvalidTransaction::BadMandatory.into());
+            if xt.function.is_inherent() {
+                if info.class != DispatchClass::Mandatory {
+                    return Err(InvalidTransaction::BadMandatory.into());
+                }
+            } else {
+                // An unsigned transaction (an equivocation report): valid only if its
+                // pallet says so against this block's state.
+                xt.function.validate_unsigned()?;
             }
             extensions::note_block_usage(&info, len);
             (Origin::None, None)
@@ -293,7 +296,10 @@ pub fn validate_transaction(
         return Err(InvalidTransaction::MandatoryValidation.into());
     }
     let Some(parts) = &xt.signature else {
-        return Err(UnknownTransaction::NoUnsignedValidator.into());
+        if xt.function.is_inherent() {
+            return Err(UnknownTransaction::NoUnsignedValidator.into());
+        }
+        return xt.function.validate_unsigned();
     };
     let who = parts.address.account().ok_or(UnknownTransaction::CannotLookup)?;
     verify_signature(&xt, &who)?;

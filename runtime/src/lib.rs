@@ -171,6 +171,15 @@ impl RuntimeCall {
     pub fn is_inherent(&self) -> bool {
         matches!(self, Self::Timestamp(pallet_timestamp::Call::set { .. }))
     }
+
+    /// Whether this call may be submitted unsigned, outside inherents: only an
+    /// equivocation report whose proof holds (`NoUnsignedValidator` for every other call).
+    pub fn validate_unsigned(&self) -> lattice_primitives::TransactionValidity {
+        match self {
+            Self::Staking(call) => pallet_staking::Pallet::<Runtime>::validate_unsigned(call),
+            _ => Err(lattice_primitives::UnknownTransaction::NoUnsignedValidator.into()),
+        }
+    }
 }
 
 /// Every event of the runtime, tagged with its pallet's index.

@@ -335,6 +335,15 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
                     meta_type::<Vec<staking::UnbondingInfo>>(),
                     "The unbonding stake of an account, oldest first.",
                 ),
+                method(
+                    "equivocation_report",
+                    vec![
+                        ("proof", meta_type::<pallet_staking::EquivocationProof>()),
+                        ("reporter", meta_type::<Option<lattice_primitives::AccountId32>>()),
+                    ],
+                    meta_type::<Vec<u8>>(),
+                    "The unsigned extrinsic reporting a GRANDPA double vote, for the pool.",
+                ),
             ],
             "Staking queries: validators, delegations, rewards and unbonding.",
         ),

@@ -74,6 +74,7 @@ exports!(
     LatticeStakingApi_delegations,
     LatticeStakingApi_rewards,
     LatticeStakingApi_unbonding,
+    LatticeStakingApi_equivocation_report,
     GenesisBuilder_build_state,
     GenesisBuilder_get_preset,
     GenesisBuilder_preset_names,

@@ -200,6 +200,14 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
         report: grandpa_report.clone(),
         equivocations: equivocations.clone(),
     };
+    // Double votes the voter or the gossip saw go on chain as unsigned reports.
+    tasks.push(tokio::spawn(report_equivocations(
+        client.clone(),
+        pool.clone(),
+        equivocations.clone(),
+        Duration::from_millis(slot_ms),
+        stopped(),
+    )));
     let voter = tokio::spawn(async move {
         if let Err(e) = grandpa::run_grandpa(grandpa_params).await {
             tracing::error!(target: "grandpa", "GRANDPA voter failed: {e}");
@@ -351,6 +359,79 @@ async fn follow_chain(client: Arc<Client>, pool: Arc<Pool<FullChainApi>>, metric
     }
 }
 
+/// Every `interval` until `stopped` resolves, submits the double votes recorded in `log`.
+async fn report_equivocations(
+    client: Arc<Client>,
+    pool: Arc<Pool<FullChainApi>>,
+    log: grandpa::EquivocationLog,
+    interval: Duration,
+    stopped: impl Future<Output = ()>,
+) {
+    let mut stopped = std::pin::pin!(stopped.fuse());
+    loop {
+        futures::select! {
+            _ = tokio::time::sleep(interval).fuse() => {}
+            _ = stopped.as_mut() => return,
+        }
+        let proofs = log.take();
+        if proofs.is_empty() {
+            continue;
+        }
+        let (c, p) = (client.clone(), pool.clone());
+        if let Err(e) =
+            tokio::task::spawn_blocking(move || submit_equivocations(&c, &p, proofs)).await
+        {
+            tracing::error!(target: "grandpa", "equivocation reporting panicked: {e}");
+        }
+    }
+}
+
+/// Turns each proof into the runtime's unsigned report extrinsic
+/// (`LatticeStakingApi_equivocation_report`) at the best block and submits it to the
+/// pool; returns how many the pool took. A proof the runtime refuses (an old set, one
+/// already punished) is logged and dropped.
+pub(crate) fn submit_equivocations(
+    client: &Client,
+    pool: &Pool<FullChainApi>,
+    proofs: Vec<grandpa::EquivocationProof>,
+) -> usize {
+    use codec::{Decode, Encode};
+    use lattice_primitives::api::methods::STAKING_EQUIVOCATION_REPORT;
+    let best = client.info().best_hash;
+    let mut submitted = 0;
+    for proof in proofs {
+        // No reporter account: the node has session keys, not an account key; the
+        // reporter's share is then burned with the rest.
+        let input = (&proof, None::<lattice_primitives::AccountId32>).encode();
+        let xt = match client.call(&best, STAKING_EQUIVOCATION_REPORT, &input) {
+            Ok(out) => match Vec::<u8>::decode(&mut &out[..]) {
+                Ok(xt) => xt,
+                Err(e) => {
+                    tracing::warn!(target: "grandpa", "undecodable equivocation report: {e}");
+                    continue;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(target: "grandpa", "the runtime cannot build an equivocation report: {e}");
+                continue;
+            }
+        };
+        match pool.submit_at(best, lattice_primitives::TransactionSource::Local, xt) {
+            Ok(hash) => {
+                submitted += 1;
+                tracing::info!(
+                    target: "grandpa",
+                    "reported the double vote of round {} in set {} ({hash:?})",
+                    proof.round(),
+                    proof.set_id,
+                );
+            }
+            Err(e) => tracing::warn!(target: "grandpa", "equivocation report refused: {e}"),
+        }
+    }
+    submitted
+}
+
 /// Authors in this node's slots until `stopped` resolves.
 async fn author_loop(
     client: Arc<Client>,
@@ -391,5 +472,56 @@ async fn author_loop(
             Ok(Err(e)) => tracing::warn!(target: "aura", "authoring in slot {slot} failed: {e}"),
             Err(e) => tracing::error!(target: "aura", "authoring task panicked: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use finality_grandpa::{Equivocation, Message, Precommit};
+    use lattice_primitives::H256;
+    use lattice_txpool::{BlockInfo, Options, SystemClock};
+    use sp_core::Pair;
+
+    /// A double precommit in round 1 of set 0 by `//Alice`'s GRANDPA key, signed by
+    /// `signer`'s.
+    fn double_precommit(signer: &str) -> grandpa::EquivocationProof {
+        let alice = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+        let key = sp_core::ed25519::Pair::from_string(signer, None).unwrap();
+        let vote = |byte| Precommit { target_hash: H256([byte; 32]), target_number: 1u32 };
+        let signed = |v: Precommit<H256, u32>| {
+            let payload = grandpa::localized_payload(1, 0, &Message::Precommit(v.clone()));
+            (v, key.sign(&payload).0)
+        };
+        grandpa::EquivocationProof {
+            set_id: 0,
+            equivocation: grandpa::VoteEquivocation::Precommit(Equivocation {
+                round_number: 1,
+                identity: alice.public().0,
+                first: signed(vote(1)),
+                second: signed(vote(2)),
+            }),
+        }
+    }
+
+    #[test]
+    fn recorded_double_votes_reach_the_pool_as_reports_and_bad_ones_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let client = Arc::new(lattice_chain::test_utils::dev_client(dir.path(), None));
+        let genesis = client.genesis_hash();
+        let pool = Pool::new(
+            FullChainApi::new(client.clone()),
+            Options::default(),
+            Arc::new(SystemClock::new()),
+            BlockInfo { hash: genesis, number: 0 },
+        );
+        // Signed by a key that is not the voter's: the runtime refuses the report.
+        assert_eq!(submit_equivocations(&client, &pool, vec![double_precommit("//Bob")]), 0);
+        assert_eq!(pool.status().ready, 0);
+        assert_eq!(submit_equivocations(&client, &pool, vec![double_precommit("//Alice")]), 1);
+        assert_eq!(pool.status().ready, 1);
+        // The same offence again is the same transaction (or the same tag): not twice.
+        assert_eq!(submit_equivocations(&client, &pool, vec![double_precommit("//Alice")]), 0);
+        assert_eq!(pool.status().ready, 1);
     }
 }

@@ -3,17 +3,22 @@
 //! unbonded stake, history pruning, equivocation slashes and the pallet's invariants.
 
 use crate::{
-    ActiveSet, Config, CurrentEra, Delegations, DelegatorTargets, EraIndex, EraReward,
-    EraRewardPot, ErasPerformance, ErasReward, Error, Event, Job, JobKind, Jobs, JobsRange,
-    LastSlot, NextRelease, OldestHistoryEra, Pallet, PendingJobs, Performance, ReleaseQueue,
-    Rewards, Stage, Tombstoned, TotalRewarded, TotalSlashed, Unbonding, UnbondingFrom, Validator,
-    ValidatorStatus, Validators, LOG_TARGET,
+    ActiveSet, Config, CurrentEra, Delegations, DelegatorTargets, EquivocationProof,
+    EquivocationsReported, EraIndex, EraReward, EraRewardPot, ErasPerformance, ErasReward, Error,
+    Event, Job, JobKind, Jobs, JobsRange, LastSlot, NextRelease, OldestHistoryEra, Pallet,
+    PendingJobs, Performance, ReleaseQueue, Rewards, Stage, Tombstoned, TotalRewarded,
+    TotalSlashed, Unbonding, UnbondingFrom, Validator, ValidatorStatus, Validators, LOG_TARGET,
 };
 use alloc::collections::BTreeMap;
+use alloc::vec;
 use alloc::vec::Vec;
+use codec::Encode;
 use lattice_support::arithmetic::mul_div_floor;
 use lattice_support::lattice_primitives::staking::{
     CandidateStatus, EraPerformance, UnbondingInfo, ValidatorInfo,
+};
+use lattice_support::lattice_primitives::{
+    InvalidTransaction, TransactionValidity, UnknownTransaction, ValidTransaction,
 };
 use lattice_support::traits::{Currency, CurrentSlot, SessionIndex, SessionManager, ValidatorSet};
 use lattice_support::{log, AccountId32, Balance, BlockNumber, DispatchResult, Weight};
@@ -196,6 +201,41 @@ impl<T: Config> Pallet<T> {
             stage: Stage::SelfStake,
         });
         Ok(())
+    }
+
+    /// The offender of a valid proof not yet punished this era, and the era.
+    pub fn check_report(proof: &EquivocationProof) -> Result<(AccountId32, EraIndex), Error> {
+        let (key, _) = proof.offender_key();
+        if !proof.signatures_hold() {
+            return Err(Error::InvalidEquivocationProof);
+        }
+        let offender = <T::GrandpaKeyOwner as crate::GrandpaKeyOwner>::owner(proof.set_id, &key)
+            .ok_or(Error::InvalidEquivocationProof)?;
+        let era = CurrentEra::get();
+        if EquivocationsReported::contains_key(&era, &offender) {
+            return Err(Error::EquivocationAlreadyReported);
+        }
+        Ok((offender, era))
+    }
+
+    /// Whether the pool may take an unsigned staking call: only `report_equivocation`
+    /// with a valid proof against a validator not yet punished this era. Reports of
+    /// one offender in one era provide the same tag, so the pool keeps one.
+    pub fn validate_unsigned(call: &crate::Call) -> TransactionValidity {
+        let crate::Call::report_equivocation { proof, .. } = call else {
+            return Err(UnknownTransaction::NoUnsignedValidator.into());
+        };
+        match Self::check_report(proof) {
+            Ok((offender, era)) => Ok(ValidTransaction {
+                priority: u64::MAX,
+                requires: Vec::new(),
+                provides: vec![(b"StakingEquivocation", era, offender).encode()],
+                longevity: 64,
+                propagate: true,
+            }),
+            Err(Error::EquivocationAlreadyReported) => Err(InvalidTransaction::Stale.into()),
+            Err(_) => Err(InvalidTransaction::BadProof.into()),
+        }
     }
 
     fn queue_job(job: Job) {
@@ -481,11 +521,14 @@ impl<T: Config> Pallet<T> {
         let limit = T::MAX_JOB_STEPS_PER_BLOCK;
         let rewards = Rewards::clear_prefix(&oldest, Some(limit));
         let performance = ErasPerformance::clear_prefix(&oldest, Some(limit));
-        if rewards.complete && performance.complete {
+        let reports = EquivocationsReported::clear_prefix(&oldest, Some(limit));
+        if rewards.complete && performance.complete && reports.complete {
             ErasReward::remove(&oldest);
             OldestHistoryEra::put(&oldest.saturating_add(1));
         }
-        let removed = u64::from(rewards.removed) + u64::from(performance.removed);
+        let removed = u64::from(rewards.removed)
+            + u64::from(performance.removed)
+            + u64::from(reports.removed);
         Self::db_weight(2 + removed, 2 + removed)
     }
 

@@ -36,8 +36,11 @@
 //!    validator). Every unit is minted when paid; nothing is claimed by hand.
 //! 3. **Penalties**: uptime below `min_uptime` jails the validator and slashes it by
 //!    its offence count (`offline_slashes`: 5%, 10%, then 100% and tombstoned). A proven
-//!    equivocation ([`Pallet::slash_equivocation`]) slashes `equivocation_slash` and
-//!    jails; the reporter gets `reporter_share` of the slash. A slash hits the
+//!    equivocation slashes `equivocation_slash` and jails, once per validator and era;
+//!    the reporter gets `reporter_share` of the slash. A GRANDPA double vote is proven
+//!    by the unsigned `report_equivocation` (both votes signed by a key of the current
+//!    authority set, checked in the pool by [`Pallet::validate_unsigned`] and again at
+//!    dispatch); other proofs call [`Pallet::slash_equivocation`]. A slash hits the
 //!    self-stake, every delegation and the unbonding chunks that left the validator in
 //!    or after the offence's era, in the same proportion; slashed funds are burned
 //!    except the reporter's part.
@@ -89,11 +92,16 @@
 //! impl CurrentSlot for Session {
 //!     fn current_slot() -> u64 { 0 }
 //! }
+//! // No GRANDPA: every equivocation report names an unknown key.
+//! impl pallet_staking::GrandpaKeyOwner for Session {
+//!     fn owner(_: u64, _: &[u8; 32]) -> Option<AccountId32> { None }
+//! }
 //! impl pallet_staking::Config for Runtime {
 //!     const PALLET_INDEX: u8 = 2;
 //!     type Currency = pallet_balances::Pallet<Runtime>;
 //!     type ValidatorSet = Session;
 //!     type CurrentSlot = Session;
+//!     type GrandpaKeyOwner = Session;
 //!     const TREASURY_ACCOUNT: AccountId32 = AccountId32([0xee; 32]);
 //!     const COMPUTE_POT_ACCOUNT: AccountId32 = AccountId32([0xcc; 32]);
 //!     const MAX_CANDIDATES: u32 = 1_000;
@@ -156,8 +164,8 @@ use codec::{Decode, Encode};
 use core::marker::PhantomData;
 use lattice_support::arithmetic::Perbill;
 use lattice_support::dispatch::{
-    ensure_root, ensure_signed, module_error, normal, DispatchInfo, Dispatchable, GetDispatchInfo,
-    Origin,
+    ensure_none, ensure_root, ensure_signed, module_error, normal, DispatchInfo, Dispatchable,
+    GetDispatchInfo, Origin,
 };
 use lattice_support::metadata::{constant, PalletMeta};
 use lattice_support::storage::{
@@ -210,6 +218,16 @@ pub trait Config: pallet_system::Config<RuntimeEvent: From<Event>> {
     const MAX_WEBSITE_LEN: u32;
     /// The longest validator description, in bytes.
     const MAX_DESCRIPTION_LEN: u32;
+    /// Who holds a GRANDPA key of the current authority set: how an equivocation
+    /// report names its offender.
+    type GrandpaKeyOwner: GrandpaKeyOwner;
+}
+
+/// The validator whose GRANDPA key is `key` in authority set `set_id`.
+pub trait GrandpaKeyOwner {
+    /// The account, if `set_id` is the current set and `key` one of its keys; `None`
+    /// for older sets (their reports are no longer accepted) and unknown keys.
+    fn owner(set_id: u64, key: &[u8; 32]) -> Option<AccountId32>;
 }
 
 storage_prefix!(pub struct ParamsPrefix = PALLET, "Params";);
@@ -235,6 +253,7 @@ storage_prefix!(pub struct JobsRangePrefix = PALLET, "JobsRange";);
 storage_prefix!(pub struct PendingJobsPrefix = PALLET, "PendingJobs";);
 storage_prefix!(pub struct TotalRewardedPrefix = PALLET, "TotalRewarded";);
 storage_prefix!(pub struct TotalSlashedPrefix = PALLET, "TotalSlashed";);
+storage_prefix!(pub struct EquivocationsReportedPrefix = PALLET, "EquivocationsReported";);
 
 /// The economic parameters.
 pub type Params = StorageValue<ParamsPrefix, StakingParams, OptionQuery>;
@@ -330,6 +349,17 @@ pub type PendingJobs =
 pub type TotalRewarded = StorageValue<TotalRewardedPrefix, Balance, ValueQuery>;
 /// Every slash ever burned by staking (reporters' parts included).
 pub type TotalSlashed = StorageValue<TotalSlashedPrefix, Balance, ValueQuery>;
+/// The validators slashed for an equivocation in each era (one slash per validator and
+/// era, however many double votes are reported), kept with the history.
+pub type EquivocationsReported = StorageDoubleMap<
+    EquivocationsReportedPrefix,
+    Twox64Concat,
+    EraIndex,
+    Blake2_128Concat,
+    AccountId32,
+    (),
+    OptionQuery,
+>;
 
 /// Events of the staking pallet.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
@@ -546,6 +576,11 @@ pub enum Error {
     /// The parameters are invalid (a fraction above one whole, zero validators, zero
     /// unbonding period or a zero minimum).
     InvalidParams,
+    /// The equivocation proof does not hold: the votes are equal, a signature is not
+    /// the voter's, or the voter is not in the current GRANDPA authority set.
+    InvalidEquivocationProof,
+    /// The offender was already slashed for an equivocation in this era.
+    EquivocationAlreadyReported,
 }
 
 /// Calls of the staking pallet.
@@ -642,6 +677,17 @@ pub enum Call {
         /// The new parameters.
         params: StakingParams,
     },
+    /// Reports a GRANDPA double vote of a validator of the current authority set: the
+    /// offender is jailed and slashed `equivocation_slash` (once per era), and
+    /// `reporter` gets `reporter_share` of the slash. Unsigned: anyone may submit the
+    /// proof; the pool and the block check it before it is included.
+    #[codec(index = 13)]
+    report_equivocation {
+        /// The two signed votes.
+        proof: alloc::boxed::Box<EquivocationProof>,
+        /// Who is paid the reporter's share.
+        reporter: Option<AccountId32>,
+    },
 }
 
 /// The staking pallet.
@@ -676,6 +722,9 @@ impl<T: Config> Dispatchable for Dispatch<T> {
             Call::unjail {} => P::<T>::unjail(origin, false),
             Call::unjail_early {} => P::<T>::unjail(origin, true),
             Call::set_params { params } => P::<T>::set_params(origin, params),
+            Call::report_equivocation { proof, reporter } => {
+                P::<T>::report_equivocation(origin, &proof, reporter)
+            }
         }
     }
 }
@@ -696,6 +745,9 @@ impl GetDispatchInfo for Call {
             Call::redelegate { .. } => REDELEGATE,
             Call::unjail {} => UNJAIL,
             Call::unjail_early {} => UNJAIL_EARLY,
+            Call::report_equivocation { .. } => {
+                return lattice_support::dispatch::operational(REPORT_EQUIVOCATION.0);
+            }
             Call::set_params { .. } => {
                 return lattice_support::dispatch::operational(SET_PARAMS.0);
             }
@@ -909,6 +961,17 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
+    fn report_equivocation(
+        origin: Origin,
+        proof: &EquivocationProof,
+        reporter: Option<AccountId32>,
+    ) -> DispatchResult {
+        ensure_none(origin)?;
+        let (offender, era) = Self::check_report(proof).map_err(Self::error)?;
+        EquivocationsReported::insert(&era, &offender, &());
+        Self::slash_equivocation(&offender, era, reporter)
+    }
+
     fn set_params(origin: Origin, params: StakingParams) -> DispatchResult {
         ensure_root(origin)?;
         ensure!(params.problem().is_none(), Self::error(Error::InvalidParams));
@@ -1118,6 +1181,9 @@ impl<T: Config> Pallet<T> {
                 PendingJobs::metadata(&["Queued jobs per validator."]),
                 TotalRewarded::metadata(&["Every reward ever paid."]),
                 TotalSlashed::metadata(&["Every slash ever burned."]),
+                EquivocationsReported::metadata(&[
+                    "Validators slashed for an equivocation, by era.",
+                ]),
             ])
             .constants([
                 constant("MaxCandidates", &T::MAX_CANDIDATES, &["The most registered validators."]),

@@ -60,6 +60,7 @@ impl Config for Test {
     type Currency = pallet_balances::Pallet<Test>;
     type ValidatorSet = MockSession;
     type CurrentSlot = MockSession;
+    type GrandpaKeyOwner = MockSession;
     const TREASURY_ACCOUNT: AccountId32 = TREASURY;
     const COMPUTE_POT_ACCOUNT: AccountId32 = COMPUTE_POT;
     const MAX_CANDIDATES: u32 = MAX_CANDIDATES;
@@ -109,6 +110,23 @@ impl CurrentSlot for MockSession {
     fn current_slot() -> u64 {
         SESSION.with(|s| s.borrow().slot)
     }
+}
+
+impl crate::GrandpaKeyOwner for MockSession {
+    /// The current set is 0; validator `acc(i)`'s key is [`grandpa_pair`]`(i)`'s.
+    fn owner(set_id: u64, key: &[u8; 32]) -> Option<AccountId32> {
+        if set_id != 0 {
+            return None;
+        }
+        use sp_core::Pair;
+        MockSession::validators().into_iter().find(|v| grandpa_pair(v.0[0]).public().0 == *key)
+    }
+}
+
+/// The GRANDPA key pair of validator `acc(i)`.
+pub(crate) fn grandpa_pair(i: u8) -> sp_core::ed25519::Pair {
+    use sp_core::Pair;
+    sp_core::ed25519::Pair::from_seed(&[i; 32])
 }
 
 /// The current session validators.

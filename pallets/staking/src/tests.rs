@@ -617,6 +617,85 @@ fn equivocation_slashes_and_pays_the_reporter() {
     });
 }
 
+/// A double precommit of validator `acc(i)` in round 3 of set `set_id`, signed with its
+/// key (or `signer`'s).
+fn double_vote(i: u8, signer: u8, set_id: u64) -> crate::EquivocationProof {
+    use crate::{EquivocationProof, GrandpaEquivocation, VoteEquivocation, VoteTarget};
+    use sp_core::Pair;
+    let a = VoteTarget { target_hash: lattice_support::H256([1; 32]), target_number: 5 };
+    let b = VoteTarget { target_hash: lattice_support::H256([2; 32]), target_number: 5 };
+    let mut proof = EquivocationProof {
+        set_id,
+        equivocation: GrandpaEquivocation::Precommit(VoteEquivocation {
+            round_number: 3,
+            identity: grandpa_pair(i).public().0,
+            first: (a, [0; 64]),
+            second: (b, [0; 64]),
+        }),
+    };
+    let sign = |vote: &VoteTarget| grandpa_pair(signer).sign(&proof.signing_payload(vote)).0;
+    let (sa, sb) = (sign(&a), sign(&b));
+    if let GrandpaEquivocation::Precommit(e) = &mut proof.equivocation {
+        e.first.1 = sa;
+        e.second.1 = sb;
+    }
+    proof
+}
+
+fn report(proof: crate::EquivocationProof, reporter: Option<lattice_support::AccountId32>) -> Call {
+    Call::report_equivocation { proof: alloc::boxed::Box::new(proof), reporter }
+}
+
+#[test]
+fn reported_double_votes_are_verified_then_slashed_once_per_era() {
+    use lattice_support::lattice_primitives::InvalidTransaction;
+    ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
+        let good = double_vote(2, 2, 0);
+        let valid = Staking::validate_unsigned(&report(good.clone(), Some(acc(9)))).unwrap();
+        assert_eq!(valid.priority, u64::MAX);
+        assert_eq!(valid.provides.len(), 1);
+
+        // Bad proofs: signed by someone else, an old set, the same vote twice, a voter
+        // outside the set; refused by the pool and by dispatch, nothing changes.
+        let mut same = good.clone();
+        if let crate::GrandpaEquivocation::Precommit(e) = &mut same.equivocation {
+            e.second = e.first;
+        }
+        for bad in [double_vote(2, 3, 0), double_vote(2, 2, 1), same, double_vote(7, 7, 0)] {
+            assert_eq!(
+                Staking::validate_unsigned(&report(bad.clone(), None)),
+                Err(InvalidTransaction::BadProof.into())
+            );
+            assert_noop!(
+                dispatch(Origin::None, report(bad, None)),
+                err(Error::InvalidEquivocationProof)
+            );
+        }
+        // Only unsigned.
+        assert_noop!(dispatch(signed(9), report(good.clone(), None)), DispatchError::BadOrigin);
+        // Other calls have no unsigned form.
+        assert!(Staking::validate_unsigned(&Call::chill {}).is_err());
+
+        let before = free(9);
+        assert_eq!(dispatch(Origin::None, report(good.clone(), Some(acc(9)))), Ok(()));
+        assert!(validator(2).is_jailed());
+        // A second report in the era (even of another round) is stale.
+        assert_eq!(
+            Staking::validate_unsigned(&report(good.clone(), None)),
+            Err(InvalidTransaction::Stale.into())
+        );
+        assert_noop!(
+            dispatch(Origin::None, report(good, None)),
+            err(Error::EquivocationAlreadyReported)
+        );
+        run_jobs_out();
+        assert_eq!(validator(2).self_stake, 900);
+        assert_eq!(Delegations::get(&acc(2), &acc(10)), Some(900));
+        assert_eq!(free(9), before + 20);
+        check_invariants();
+    });
+}
+
 // ---- parameters and history ------------------------------------------------------------
 
 #[test]

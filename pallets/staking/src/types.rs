@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use lattice_support::arithmetic::Perbill;
-use lattice_support::{AccountId32, Balance, BlockNumber};
+use lattice_support::{AccountId32, Balance, BlockNumber, H256};
 use scale_info::TypeInfo;
 
 /// The index of an era: the session index of the session pallet (one era per session).
@@ -289,4 +289,84 @@ pub struct EraReward {
     pub allotted: Balance,
     /// Blocks authored in the era.
     pub blocks: u32,
+}
+
+/// A GRANDPA vote's target: a prevote's or a precommit's (`finality_grandpa::Prevote`
+/// and `Precommit` have this encoding).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct VoteTarget {
+    /// The block voted for.
+    pub target_hash: H256,
+    /// Its number.
+    pub target_number: BlockNumber,
+}
+
+/// Two different votes of one kind by one voter in one round
+/// (`finality_grandpa::Equivocation`).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct VoteEquivocation {
+    /// The round.
+    pub round_number: u64,
+    /// The voter's GRANDPA key (ed25519).
+    pub identity: [u8; 32],
+    /// The first vote and its signature.
+    pub first: (VoteTarget, [u8; 64]),
+    /// The second vote and its signature.
+    pub second: (VoteTarget, [u8; 64]),
+}
+
+/// Which kind of vote was cast twice.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub enum GrandpaEquivocation {
+    /// Two prevotes.
+    #[codec(index = 0)]
+    Prevote(VoteEquivocation),
+    /// Two precommits.
+    #[codec(index = 1)]
+    Precommit(VoteEquivocation),
+}
+
+/// The proof of a GRANDPA double vote in authority set `set_id`, encoded as Substrate's
+/// `sp_consensus_grandpa::EquivocationProof` (what the node's voter records).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct EquivocationProof {
+    /// The authority set the votes were cast in.
+    pub set_id: u64,
+    /// The two votes.
+    pub equivocation: GrandpaEquivocation,
+}
+
+impl EquivocationProof {
+    /// The voter's key and the round.
+    pub fn offender_key(&self) -> ([u8; 32], u64) {
+        let e = self.votes().1;
+        (e.identity, e.round_number)
+    }
+
+    fn votes(&self) -> (u8, &VoteEquivocation) {
+        match &self.equivocation {
+            GrandpaEquivocation::Prevote(e) => (0, e),
+            GrandpaEquivocation::Precommit(e) => (1, e),
+        }
+    }
+
+    /// The bytes a voter signs for `vote` (`(message, round, set_id)`, the message being
+    /// `finality_grandpa::Message` with the vote's kind as its index).
+    pub fn signing_payload(&self, vote: &VoteTarget) -> Vec<u8> {
+        let (kind, e) = self.votes();
+        (kind, vote, e.round_number, self.set_id).encode()
+    }
+
+    /// Whether the votes differ and both signatures are the identity's.
+    pub fn signatures_hold(&self) -> bool {
+        let e = self.votes().1;
+        e.first.0 != e.second.0
+            && [&e.first, &e.second].iter().all(|(vote, sig)| {
+                lattice_support::lattice_io::crypto::ed25519_verify(
+                    sig,
+                    &self.signing_payload(vote),
+                    &e.identity,
+                )
+            })
+    }
 }

@@ -28,3 +28,5 @@ pub const UNJAIL: (u64, u64) = (40_000_000, 2_000);
 pub const UNJAIL_EARLY: (u64, u64) = (80_000_000, 3_000);
 /// `set_params`: 1 write.
 pub const SET_PARAMS: (u64, u64) = (20_000_000, 1_000);
+/// `report_equivocation`: two ed25519 verifications, 4 reads, 4 writes and a queued job.
+pub const REPORT_EQUIVOCATION: (u64, u64) = (250_000_000, 6_000);

@@ -31,6 +31,7 @@
 //! | `LatticeStakingApi_delegations` | `AccountId32` | `Vec<DelegationInfo>` |
 //! | `LatticeStakingApi_rewards` | `AccountId32` | `Vec<RewardInfo>` (kept eras, oldest first) |
 //! | `LatticeStakingApi_unbonding` | `AccountId32` | `Vec<UnbondingInfo>` (oldest first) |
+//! | `LatticeStakingApi_equivocation_report` | `(EquivocationProof, Option<AccountId32>)` (GRANDPA double vote, reporter) | `Vec<u8>` (the unsigned report extrinsic) |
 //! | `GenesisBuilder_build_state` | `Vec<u8>` (JSON) | `Result<(), String>` |
 //! | `GenesisBuilder_get_preset` | `Option<String>` | `Option<Vec<u8>>` (JSON) |
 //! | `GenesisBuilder_preset_names` | `()` | `Vec<String>` |
@@ -100,6 +101,8 @@ pub mod methods {
     pub const STAKING_REWARDS: &str = "LatticeStakingApi_rewards";
     /// `LatticeStakingApi_unbonding`.
     pub const STAKING_UNBONDING: &str = "LatticeStakingApi_unbonding";
+    /// `LatticeStakingApi_equivocation_report`.
+    pub const STAKING_EQUIVOCATION_REPORT: &str = "LatticeStakingApi_equivocation_report";
     /// `GenesisBuilder_build_state`.
     pub const GENESIS_BUILD_STATE: &str = "GenesisBuilder_build_state";
     /// `GenesisBuilder_get_preset`.

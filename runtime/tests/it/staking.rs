@@ -190,3 +190,83 @@ fn the_read_api_refuses_arguments_that_are_not_one_account() {
         assert_eq!(out, vec![0], "{method}: an empty list");
     }
 }
+
+/// A double precommit by `//Bob`'s GRANDPA key in `set_id`, signed with `signer`'s.
+fn double_vote(set_id: u64, signer: &str) -> pallet_staking::EquivocationProof {
+    use pallet_staking::{EquivocationProof, GrandpaEquivocation, VoteEquivocation, VoteTarget};
+    use sp_core::Pair;
+    let key = sp_core::ed25519::Pair::from_string(signer, None).unwrap();
+    let a = VoteTarget { target_hash: lattice_primitives::H256([1; 32]), target_number: 1 };
+    let b = VoteTarget { target_hash: lattice_primitives::H256([2; 32]), target_number: 1 };
+    let unsigned = |first, second| EquivocationProof {
+        set_id,
+        equivocation: GrandpaEquivocation::Precommit(VoteEquivocation {
+            round_number: 1,
+            identity: DEV_KEYS[1].3,
+            first: (a, first),
+            second: (b, second),
+        }),
+    };
+    let draft = unsigned([0; 64], [0; 64]);
+    let (sa, sb) = (key.sign(&draft.signing_payload(&a)).0, key.sign(&draft.signing_payload(&b)).0);
+    unsigned(sa, sb)
+}
+
+fn report(proof: pallet_staking::EquivocationProof, reporter: AccountId32) -> Vec<u8> {
+    lattice_runtime::Extrinsic::new_unsigned(RuntimeCall::Staking(
+        pallet_staking::Call::report_equivocation {
+            proof: Box::new(proof),
+            reporter: Some(reporter),
+        },
+    ))
+    .encode()
+}
+
+#[test]
+fn a_reported_double_vote_jails_and_slashes_the_voter_once() {
+    use lattice_primitives::{InvalidTransaction, TransactionValidity, TransactionValidityError};
+    let wasm = Engine::wasm(wasm_binary());
+    let mut chain = Chain::new(&[0, 1], &[]);
+    let (bob, charlie) = (AccountId32(DEV_KEYS[1].1), AccountId32(DEV_KEYS[2].1));
+    let validate = |chain: &Chain, xt: &[u8]| -> TransactionValidity {
+        let mut input = vec![2u8]; // TransactionSource::External
+        input.extend_from_slice(xt);
+        input.extend_from_slice(&chain.best.hash().0);
+        api(&wasm, chain, "TaggedTransactionQueue_validate_transaction", &input)
+    };
+    let good = report(double_vote(0, "//Bob"), charlie);
+    assert!(validate(&chain, &good).is_ok());
+    // Signed by another key, or for a set that is not the current one: refused.
+    for bad in
+        [report(double_vote(0, "//Alice"), charlie), report(double_vote(1, "//Bob"), charlie)]
+    {
+        let bad_proof = TransactionValidityError::Invalid(InvalidTransaction::BadProof);
+        assert_eq!(validate(&chain, &bad), Err(bad_proof));
+        let (_, results) = chain.build(&wasm, &[bad]).unwrap();
+        assert_eq!(results, vec![Err(bad_proof)]);
+    }
+
+    let reporter_before = chain.free(&charlie);
+    let (_, results) = chain.produce(&wasm, std::slice::from_ref(&good)).unwrap();
+    ok(&results);
+    let b = validators(&wasm, &chain).into_iter().find(|v| v.account == bob).unwrap();
+    assert!(b.jailed_until.is_some(), "{b:?}");
+    // Once per era: the same proof again is stale.
+    let stale = TransactionValidityError::Invalid(InvalidTransaction::Stale);
+    assert_eq!(validate(&chain, &good), Err(stale));
+    let (_, results) = chain.build(&wasm, &[good]).unwrap();
+    assert_eq!(results, vec![Err(stale)]);
+
+    // The slash job runs in the next blocks: 10% burned, 10% of that to the reporter.
+    for _ in 0..3 {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    let b = validators(&wasm, &chain).into_iter().find(|v| v.account == bob).unwrap();
+    assert_eq!(b.self_stake, DEV_VALIDATOR_STAKE / 10 * 9);
+    assert_eq!(chain.free(&charlie), reporter_before + DEV_VALIDATOR_STAKE / 100);
+    // Jailed validators are not elected: Bob leaves the authorities at the era's end.
+    while chain.best.number < DEV_ERA_LENGTH {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    assert_eq!(aura_authorities(&wasm, &chain), vec![DEV_KEYS[0].1]);
+}
