@@ -203,7 +203,8 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// The offender of a valid proof not yet punished this era, and the era.
+    /// The offender of a valid proof not yet punished in the proof's set, and the
+    /// current era (the era the slash is for).
     pub fn check_report(proof: &EquivocationProof) -> Result<(AccountId32, EraIndex), Error> {
         let (key, _) = proof.offender_key();
         if !proof.signatures_hold() {
@@ -211,25 +212,24 @@ impl<T: Config> Pallet<T> {
         }
         let offender = <T::GrandpaKeyOwner as crate::GrandpaKeyOwner>::owner(proof.set_id, &key)
             .ok_or(Error::InvalidEquivocationProof)?;
-        let era = CurrentEra::get();
-        if EquivocationsReported::contains_key(&era, &offender) {
+        if EquivocationsReported::contains_key(&proof.set_id, &offender) {
             return Err(Error::EquivocationAlreadyReported);
         }
-        Ok((offender, era))
+        Ok((offender, CurrentEra::get()))
     }
 
     /// Whether the pool may take an unsigned staking call: only `report_equivocation`
-    /// with a valid proof against a validator not yet punished this era. Reports of
-    /// one offender in one era provide the same tag, so the pool keeps one.
+    /// with a valid proof against a validator not yet punished in that set. Reports of
+    /// one offender in one set provide the same tag, so the pool keeps one.
     pub fn validate_unsigned(call: &crate::Call) -> TransactionValidity {
         let crate::Call::report_equivocation { proof, .. } = call else {
             return Err(UnknownTransaction::NoUnsignedValidator.into());
         };
         match Self::check_report(proof) {
-            Ok((offender, era)) => Ok(ValidTransaction {
+            Ok((offender, _)) => Ok(ValidTransaction {
                 priority: u64::MAX,
                 requires: Vec::new(),
-                provides: vec![(b"StakingEquivocation", era, offender).encode()],
+                provides: vec![(b"StakingEquivocation", proof.set_id, offender).encode()],
                 longevity: 64,
                 propagate: true,
             }),
@@ -521,14 +521,11 @@ impl<T: Config> Pallet<T> {
         let limit = T::MAX_JOB_STEPS_PER_BLOCK;
         let rewards = Rewards::clear_prefix(&oldest, Some(limit));
         let performance = ErasPerformance::clear_prefix(&oldest, Some(limit));
-        let reports = EquivocationsReported::clear_prefix(&oldest, Some(limit));
-        if rewards.complete && performance.complete && reports.complete {
+        if rewards.complete && performance.complete {
             ErasReward::remove(&oldest);
             OldestHistoryEra::put(&oldest.saturating_add(1));
         }
-        let removed = u64::from(rewards.removed)
-            + u64::from(performance.removed)
-            + u64::from(reports.removed);
+        let removed = u64::from(rewards.removed) + u64::from(performance.removed);
         Self::db_weight(2 + removed, 2 + removed)
     }
 

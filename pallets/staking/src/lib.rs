@@ -36,7 +36,8 @@
 //!    validator). Every unit is minted when paid; nothing is claimed by hand.
 //! 3. **Penalties**: uptime below `min_uptime` jails the validator and slashes it by
 //!    its offence count (`offline_slashes`: 5%, 10%, then 100% and tombstoned). A proven
-//!    equivocation slashes `equivocation_slash` and jails, once per validator and era;
+//!    equivocation slashes `equivocation_slash` and jails (a double vote once per
+//!    validator and GRANDPA authority set);
 //!    the reporter gets `reporter_share` of the slash. A GRANDPA double vote is proven
 //!    by the unsigned `report_equivocation` (both votes signed by a key of the current
 //!    authority set, checked in the pool by [`Pallet::validate_unsigned`] and again at
@@ -349,15 +350,17 @@ pub type PendingJobs =
 pub type TotalRewarded = StorageValue<TotalRewardedPrefix, Balance, ValueQuery>;
 /// Every slash ever burned by staking (reporters' parts included).
 pub type TotalSlashed = StorageValue<TotalSlashedPrefix, Balance, ValueQuery>;
-/// The validators slashed for an equivocation in each era (one slash per validator and
-/// era, however many double votes are reported), kept with the history.
+/// The validators slashed for a double vote, by GRANDPA authority set, with the era of
+/// the report: one slash per validator and set, however many rounds it double voted in
+/// (a set can outlive an era, so an era would let one offence be punished twice). One
+/// entry per punished offence.
 pub type EquivocationsReported = StorageDoubleMap<
     EquivocationsReportedPrefix,
     Twox64Concat,
-    EraIndex,
+    u64,
     Blake2_128Concat,
     AccountId32,
-    (),
+    EraIndex,
     OptionQuery,
 >;
 
@@ -579,7 +582,7 @@ pub enum Error {
     /// The equivocation proof does not hold: the votes are equal, a signature is not
     /// the voter's, or the voter is not in the current GRANDPA authority set.
     InvalidEquivocationProof,
-    /// The offender was already slashed for an equivocation in this era.
+    /// The offender was already slashed for a double vote in this authority set.
     EquivocationAlreadyReported,
 }
 
@@ -678,7 +681,7 @@ pub enum Call {
         params: StakingParams,
     },
     /// Reports a GRANDPA double vote of a validator of the current authority set: the
-    /// offender is jailed and slashed `equivocation_slash` (once per era), and
+    /// offender is jailed and slashed `equivocation_slash` (once per set), and
     /// `reporter` gets `reporter_share` of the slash. Unsigned: anyone may submit the
     /// proof; the pool and the block check it before it is included.
     #[codec(index = 13)]
@@ -968,7 +971,7 @@ impl<T: Config> Pallet<T> {
     ) -> DispatchResult {
         ensure_none(origin)?;
         let (offender, era) = Self::check_report(proof).map_err(Self::error)?;
-        EquivocationsReported::insert(&era, &offender, &());
+        EquivocationsReported::insert(&proof.set_id, &offender, &era);
         Self::slash_equivocation(&offender, era, reporter)
     }
 

@@ -647,7 +647,7 @@ fn report(proof: crate::EquivocationProof, reporter: Option<lattice_support::Acc
 }
 
 #[test]
-fn reported_double_votes_are_verified_then_slashed_once_per_era() {
+fn reported_double_votes_are_verified_then_slashed_once_per_set() {
     use lattice_support::lattice_primitives::InvalidTransaction;
     ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
         let good = double_vote(2, 2, 0);
@@ -679,7 +679,7 @@ fn reported_double_votes_are_verified_then_slashed_once_per_era() {
         let before = free(9);
         assert_eq!(dispatch(Origin::None, report(good.clone(), Some(acc(9)))), Ok(()));
         assert!(validator(2).is_jailed());
-        // A second report in the era (even of another round) is stale.
+        // A second report in the set (even of another round) is stale.
         assert_eq!(
             Staking::validate_unsigned(&report(good.clone(), None)),
             Err(InvalidTransaction::Stale.into())
@@ -693,6 +693,13 @@ fn reported_double_votes_are_verified_then_slashed_once_per_era() {
         assert_eq!(Delegations::get(&acc(2), &acc(10)), Some(900));
         assert_eq!(free(9), before + 20);
         check_invariants();
+        // A set can outlive its era (no other candidate keeps it): the old double vote
+        // is not punished again in the next era.
+        CurrentEra::put(&1);
+        assert_noop!(
+            dispatch(Origin::None, report(double_vote(2, 2, 0), None)),
+            err(Error::EquivocationAlreadyReported)
+        );
     });
 }
 

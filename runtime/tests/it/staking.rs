@@ -251,7 +251,7 @@ fn a_reported_double_vote_jails_and_slashes_the_voter_once() {
     ok(&results);
     let b = validators(&wasm, &chain).into_iter().find(|v| v.account == bob).unwrap();
     assert!(b.jailed_until.is_some(), "{b:?}");
-    // Once per era: the same proof again is stale.
+    // Once per authority set: the same proof again is stale.
     let stale = TransactionValidityError::Invalid(InvalidTransaction::Stale);
     assert_eq!(validate(&chain, &good), Err(stale));
     let (_, results) = chain.build(&wasm, &[good]).unwrap();
