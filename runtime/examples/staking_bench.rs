@@ -60,7 +60,7 @@ fn jobs_pending(chain: &Chain) -> bool {
 }
 
 /// Builds and imports the next block; returns its build time and weight (ms).
-fn step(chain: &mut Chain, wasm: &Engine) -> (f64, f64) {
+fn step(chain: &mut Chain, wasm: &Engine) -> Measure {
     let started = Instant::now();
     let (block, _) = chain.build(wasm, &[]).expect("the block builds");
     let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -68,10 +68,13 @@ fn step(chain: &mut Chain, wasm: &Engine) -> (f64, f64) {
     (ms, block_weight(chain))
 }
 
+/// A block's build time and weight, in milliseconds.
+type Measure = (f64, f64);
+
 struct Run {
-    ordinary: (f64, f64),
-    era_end: (f64, f64),
-    largest: (f64, f64),
+    ordinary: Measure,
+    era_end: Measure,
+    largest: Measure,
     job_blocks: usize,
     jailed: usize,
 }
@@ -97,9 +100,7 @@ fn run(validators: usize, delegations: usize, wasm: &Engine) -> Run {
 
     // Aura's author of slot `s` is authority `s % n`: every tenth authority stays
     // offline (its slots are skipped).
-    let mut overlay = lattice_state::OverlayedChanges::new();
-    let mut ext = lattice_state::Ext::new(&mut overlay, &chain.state);
-    let out = wasm.call(&mut ext, "AuraApi_authorities", &[]).expect("Aura answers");
+    let out = chain.call(wasm, "AuraApi_authorities", &[]).expect("Aura answers");
     let authorities = <Vec<[u8; 32]> as codec::Decode>::decode(&mut &out[..]).expect("decodes");
     assert_eq!(authorities.len(), validators, "every validator is an authority");
     let skip = |slot: u64| (slot % validators as u64).is_multiple_of(10);
@@ -126,9 +127,7 @@ fn run(validators: usize, delegations: usize, wasm: &Engine) -> Run {
         largest = (largest.0.max(ms), largest.1.max(weight));
         job_blocks += 1;
     }
-    let mut overlay = lattice_state::OverlayedChanges::new();
-    let mut ext = lattice_state::Ext::new(&mut overlay, &chain.state);
-    let out = wasm.call(&mut ext, "LatticeStakingApi_validators", &[]).expect("staking answers");
+    let out = chain.call(wasm, "LatticeStakingApi_validators", &[]).expect("staking answers");
     let list: Vec<lattice_primitives::staking::ValidatorInfo> =
         codec::Decode::decode(&mut &out[..]).expect("decodes");
     let jailed = list.iter().filter(|v| v.jailed_until.is_some()).count();
@@ -160,24 +159,24 @@ fn main() {
         );
         results.push(r);
     }
-    let m = |f: &dyn Fn(&Run) -> f64| median(results.iter().map(f).collect());
-    println!(
-        "bench=ordinary_block validators={validators} delegations={delegations} ms={:.1} weight_ms={:.1}",
-        m(&|r| r.ordinary.0),
-        m(&|r| r.ordinary.1)
-    );
-    println!(
-        "bench=era_end_block validators={validators} delegations={delegations} ms={:.1} weight_ms={:.1}",
-        m(&|r| r.era_end.0),
-        m(&|r| r.era_end.1)
-    );
-    println!(
-        "bench=largest_block validators={validators} delegations={delegations} ms={:.1} weight_ms={:.1} max_weight_ms={max_weight:.0}",
-        m(&|r| r.largest.0),
-        m(&|r| r.largest.1)
-    );
+    for (name, measures) in [
+        ("ordinary_block", results.iter().map(|r| r.ordinary).collect::<Vec<Measure>>()),
+        ("era_end_block", results.iter().map(|r| r.era_end).collect()),
+        ("largest_block", results.iter().map(|r| r.largest).collect()),
+    ] {
+        let limit = if name == "largest_block" {
+            format!(" max_weight_ms={max_weight:.0}")
+        } else {
+            String::new()
+        };
+        println!(
+            "bench={name} validators={validators} delegations={delegations} ms={:.1} weight_ms={:.1}{limit}",
+            median(measures.iter().map(|m| m.0).collect()),
+            median(measures.iter().map(|m| m.1).collect())
+        );
+    }
     println!(
         "bench=era_jobs validators={validators} delegations={delegations} blocks={:.0}",
-        m(&|r| r.job_blocks as f64)
+        median(results.iter().map(|r| r.job_blocks as f64).collect())
     );
 }

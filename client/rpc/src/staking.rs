@@ -10,7 +10,7 @@
 
 use crate::error::{Api, Error, Result};
 use crate::json::Args;
-use crate::system::parse_account;
+use crate::system::account_param;
 use crate::Ctx;
 use codec::{Decode, DecodeAll, Encode};
 use jsonrpsee::core::RegisterMethodError;
@@ -19,7 +19,7 @@ use lattice_primitives::api::methods::{
     STAKING_DELEGATIONS, STAKING_REWARDS, STAKING_UNBONDING, STAKING_VALIDATORS,
 };
 use lattice_primitives::staking::{
-    CandidateStatus, DelegationInfo, EraPerformance, RewardInfo, UnbondingInfo, ValidatorInfo,
+    DelegationInfo, EraPerformance, RewardInfo, UnbondingInfo, ValidatorInfo, ValidatorStatus,
 };
 use lattice_primitives::AccountId32;
 use serde_json::{json, Value};
@@ -37,50 +37,45 @@ pub(crate) fn register(module: &mut RpcModule<Ctx>) -> Result<(), RegisterMethod
         let ss58 = ss58_format(&ctx);
         Ok(Value::Array(list.iter().map(|v| validator(v, ss58)).collect()))
     })?;
-    module.register_blocking_method("staking_delegations", |params, ctx, _| -> Result<Value> {
-        let (who, at) = account_and_at(&params)?;
-        let list: Vec<DelegationInfo> = query(&ctx, at, STAKING_DELEGATIONS, &who.encode())?;
-        let ss58 = ss58_format(&ctx);
-        Ok(list
-            .iter()
-            .map(|d| json!({ "validator": address(&d.validator, ss58), "amount": d.amount.to_string() }))
-            .collect())
-    })?;
-    module.register_blocking_method("staking_rewards", |params, ctx, _| -> Result<Value> {
-        let (who, at) = account_and_at(&params)?;
-        let list: Vec<RewardInfo> = query(&ctx, at, STAKING_REWARDS, &who.encode())?;
-        Ok(list.iter().map(|r| json!({ "era": r.era, "amount": r.amount.to_string() })).collect())
-    })?;
-    module.register_blocking_method("staking_unbonding", |params, ctx, _| -> Result<Value> {
-        let (who, at) = account_and_at(&params)?;
-        let list: Vec<UnbondingInfo> = query(&ctx, at, STAKING_UNBONDING, &who.encode())?;
-        let ss58 = ss58_format(&ctx);
-        Ok(list
-            .iter()
-            .map(|u| {
-                json!({
-                    "validator": address(&u.validator, ss58),
-                    "amount": u.amount.to_string(),
-                    "era": u.era,
-                    "unlockAt": u.unlock_at,
-                })
-            })
-            .collect())
+    per_account(
+        module,
+        "staking_delegations",
+        STAKING_DELEGATIONS,
+        |d: &DelegationInfo, ss58| json!({ "validator": address(&d.validator, ss58), "amount": d.amount.to_string() }),
+    )?;
+    per_account(
+        module,
+        "staking_rewards",
+        STAKING_REWARDS,
+        |r: &RewardInfo, _| json!({ "era": r.era, "amount": r.amount.to_string() }),
+    )?;
+    per_account(module, "staking_unbonding", STAKING_UNBONDING, |u: &UnbondingInfo, ss58| {
+        json!({
+            "validator": address(&u.validator, ss58),
+            "amount": u.amount.to_string(),
+            "era": u.era,
+            "unlockAt": u.unlock_at,
+        })
     })?;
     Ok(())
 }
 
-/// The account (first parameter) and the optional block hash (second).
-fn account_and_at(
-    params: &jsonrpsee::types::Params<'_>,
-) -> Result<(AccountId32, Option<lattice_primitives::H256>)> {
-    let args = Args::parse(params)?;
-    let who = match args.get(0) {
-        Some(Value::String(s)) => parse_account(s)?,
-        Some(_) => return Err(Error::params("account", "expected an SS58 address or 0x-hex")),
-        None => return Err(Error::params("account", "missing")),
-    };
-    Ok((AccountId32(who), args.opt_hash(1, "at")?))
+/// Registers `name(account, [at])`: calls `method(account)` and answers the list it
+/// returns, each entry as `entry` renders it (given the chain's SS58 format).
+fn per_account<T: Decode + 'static>(
+    module: &mut RpcModule<Ctx>,
+    name: &'static str,
+    method: &'static str,
+    entry: fn(&T, u16) -> Value,
+) -> Result<(), RegisterMethodError> {
+    module.register_blocking_method(name, move |params, ctx, _| -> Result<Value> {
+        let args = Args::parse(&params)?;
+        let who = account_param(&args, 0)?;
+        let list: Vec<T> = query(&ctx, args.opt_hash(1, "at")?, method, &who.encode())?;
+        let ss58 = ss58_format(&ctx);
+        Ok(list.iter().map(|e| entry(e, ss58)).collect())
+    })?;
+    Ok(())
 }
 
 /// Calls `method` with `input` at the block asked for (default best) and decodes the
@@ -125,16 +120,16 @@ fn performance(p: &EraPerformance) -> Value {
         "era": p.era,
         "assigned": p.assigned,
         "authored": p.authored,
-        "missed": p.missed(),
-        "uptime": p.uptime(),
+        "missed": p.missed,
+        "uptime": p.uptime,
     })
 }
 
 fn validator(v: &ValidatorInfo, ss58: u16) -> Value {
     let status = match v.status {
-        CandidateStatus::Active => "active",
-        CandidateStatus::Chilled => "chilled",
-        CandidateStatus::Left => "left",
+        ValidatorStatus::Active => "active",
+        ValidatorStatus::Chilled => "chilled",
+        ValidatorStatus::Left => "left",
     };
     json!({
         "account": address(&v.account, ss58),

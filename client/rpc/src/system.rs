@@ -48,20 +48,22 @@ pub(crate) fn register(module: &mut RpcModule<Ctx>) -> Result<(), RegisterMethod
         "system_accountNextIndex",
         |params, ctx, _| -> Result<u32> {
             let args = Args::parse(&params)?;
-            let account = match args.get(0) {
-                Some(Value::String(s)) => parse_account(s)?,
-                Some(_) => {
-                    return Err(Error::params("account", "expected an SS58 address or 0x-hex"))
-                }
-                None => return Err(Error::params("account", "missing")),
-            };
-            account_next_index(&ctx, account)
+            account_next_index(&ctx, account_param(&args, 0)?)
         },
     )?;
     module.register_method("grandpa_roundState", |_, ctx, _| -> Result<Value> {
         ctx.deps.grandpa.as_ref().and_then(|g| g.round_state()).ok_or(Error::GrandpaUnavailable)
     })?;
     Ok(())
+}
+
+/// Parameter `i`, an account (see [`parse_account`]).
+pub(crate) fn account_param(args: &Args, i: usize) -> Result<[u8; 32]> {
+    match args.get(i) {
+        Some(Value::String(s)) => parse_account(s),
+        Some(_) => Err(Error::params("account", "expected an SS58 address or 0x-hex")),
+        None => Err(Error::params("account", "missing")),
+    }
 }
 
 /// An account id from an SS58 address (any network prefix) or 32 bytes of `0x`-hex.

@@ -14,9 +14,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use codec::Encode;
 use lattice_support::arithmetic::mul_div_floor;
-use lattice_support::lattice_primitives::staking::{
-    CandidateStatus, EraPerformance, UnbondingInfo, ValidatorInfo,
-};
+use lattice_support::lattice_primitives::staking::{EraPerformance, UnbondingInfo, ValidatorInfo};
 use lattice_support::lattice_primitives::{
     InvalidTransaction, TransactionValidity, UnknownTransaction, ValidTransaction,
 };
@@ -206,10 +204,10 @@ impl<T: Config> Pallet<T> {
     /// The offender of a valid proof not yet punished in the proof's set, and the
     /// current era (the era the slash is for).
     pub fn check_report(proof: &EquivocationProof) -> Result<(AccountId32, EraIndex), Error> {
-        let (key, _) = proof.offender_key();
         if !proof.signatures_hold() {
             return Err(Error::InvalidEquivocationProof);
         }
+        let key = proof.identity();
         let offender = <T::GrandpaKeyOwner as crate::GrandpaKeyOwner>::owner(proof.set_id, &key)
             .ok_or(Error::InvalidEquivocationProof)?;
         if EquivocationsReported::contains_key(&proof.set_id, &offender) {
@@ -562,7 +560,13 @@ impl<T: Config> Pallet<T> {
         let previous = era.checked_sub(1).filter(|e| *e >= OldestHistoryEra::get());
         let performance = |era: EraIndex, who: &AccountId32| {
             let p = ErasPerformance::get(&era, who);
-            EraPerformance { era, assigned: p.assigned, authored: p.authored }
+            EraPerformance {
+                era,
+                assigned: p.assigned,
+                authored: p.authored,
+                missed: p.missed(),
+                uptime: p.uptime().0,
+            }
         };
         let mut list: Vec<ValidatorInfo> = Validators::iter()
             .map(|(who, v)| ValidatorInfo {
@@ -576,11 +580,7 @@ impl<T: Config> Pallet<T> {
                 name: v.metadata.name,
                 website: v.metadata.website,
                 description: v.metadata.description,
-                status: match v.status {
-                    ValidatorStatus::Active => CandidateStatus::Active,
-                    ValidatorStatus::Chilled => CandidateStatus::Chilled,
-                    ValidatorStatus::Left => CandidateStatus::Left,
-                },
+                status: v.status,
                 jailed_until: v.jailed_until,
                 offences: v.offences,
                 tombstoned: v.tombstoned,

@@ -1185,7 +1185,7 @@ impl<T: Config> Pallet<T> {
                 TotalRewarded::metadata(&["Every reward ever paid."]),
                 TotalSlashed::metadata(&["Every slash ever burned."]),
                 EquivocationsReported::metadata(&[
-                    "Validators slashed for an equivocation, by era.",
+                    "Validators slashed for a double vote, by authority set.",
                 ]),
             ])
             .constants([

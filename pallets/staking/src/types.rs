@@ -7,8 +7,7 @@ use lattice_support::arithmetic::Perbill;
 use lattice_support::{AccountId32, Balance, BlockNumber, H256};
 use scale_info::TypeInfo;
 
-/// The index of an era: the session index of the session pallet (one era per session).
-pub type EraIndex = u32;
+pub use lattice_support::lattice_primitives::staking::{EraIndex, ValidatorStatus};
 
 /// What a validator tells delegators about itself. Bounded by the pallet's
 /// `MAX_NAME_LEN`, `MAX_WEBSITE_LEN` and `MAX_DESCRIPTION_LEN`.
@@ -20,18 +19,6 @@ pub struct ValidatorMetadata {
     pub website: Vec<u8>,
     /// A free description.
     pub description: Vec<u8>,
-}
-
-/// Whether a validator wants to be elected.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub enum ValidatorStatus {
-    /// A candidate for the next elections.
-    Active,
-    /// Keeps its bond but is not a candidate (`chill`).
-    Chilled,
-    /// Unstaked: no self-stake left; the record stays only until its last delegator
-    /// leaves, and `validate` registers the account anew.
-    Left,
 }
 
 /// A validator's record.
@@ -337,10 +324,9 @@ pub struct EquivocationProof {
 }
 
 impl EquivocationProof {
-    /// The voter's key and the round.
-    pub fn offender_key(&self) -> ([u8; 32], u64) {
-        let e = self.votes().1;
-        (e.identity, e.round_number)
+    /// The voter's GRANDPA key.
+    pub fn identity(&self) -> [u8; 32] {
+        self.votes().1.identity
     }
 
     fn votes(&self) -> (u8, &VoteEquivocation) {

@@ -8,21 +8,22 @@ use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use scale_info::TypeInfo;
 
-/// The index of an era.
+/// The index of an era: the session pallet's session index (one era per session).
 pub type EraIndex = u32;
 
-/// Whether a validator wants to be elected.
+/// Whether a validator wants to be elected (the staking pallet's record holds it).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
-pub enum CandidateStatus {
+pub enum ValidatorStatus {
     /// A candidate for the next elections.
     Active,
     /// Keeps its bond but is not a candidate (`chill`).
     Chilled,
-    /// Unstaked; the record stays until its last delegator leaves.
+    /// Unstaked: no self-stake left; the record stays only until its last delegator
+    /// leaves, and `validate` registers the account anew.
     Left,
 }
 
-/// How a validator did in one era.
+/// How a validator did in one era, as the staking pallet judges it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Encode, Decode, TypeInfo)]
 pub struct EraPerformance {
     /// The era.
@@ -31,22 +32,10 @@ pub struct EraPerformance {
     pub assigned: u32,
     /// Blocks it authored.
     pub authored: u32,
-}
-
-impl EraPerformance {
     /// Assigned slots without its block.
-    pub fn missed(&self) -> u32 {
-        self.assigned.saturating_sub(self.authored)
-    }
-
-    /// Authored over assigned in billionths; full when nothing was assigned.
-    pub fn uptime(&self) -> u32 {
-        if self.assigned == 0 {
-            return 1_000_000_000;
-        }
-        let authored = u64::from(self.authored.min(self.assigned));
-        (authored * 1_000_000_000 / u64::from(self.assigned)) as u32
-    }
+    pub missed: u32,
+    /// Authored over assigned in billionths (full when nothing was assigned).
+    pub uptime: u32,
 }
 
 /// A registered validator, as `LatticeStakingApi_validators` lists it.
@@ -69,7 +58,7 @@ pub struct ValidatorInfo {
     /// Free description.
     pub description: Vec<u8>,
     /// Whether it is a candidate.
-    pub status: CandidateStatus,
+    pub status: ValidatorStatus,
     /// Whether it is in the current era's active set.
     pub elected: bool,
     /// Jailed until `unjail` in or after this era.

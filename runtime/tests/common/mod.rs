@@ -249,6 +249,14 @@ impl Chain {
         self.read(&pallet_system::Account::<lattice_runtime::Runtime>::key(who)).unwrap_or_default()
     }
 
+    /// Calls the runtime-API entry point `method` on `engine` against the best state
+    /// (changes are dropped).
+    pub fn call(&self, engine: &Engine, method: &str, input: &[u8]) -> Result<Vec<u8>, String> {
+        let mut overlay = OverlayedChanges::new();
+        let mut ext = Ext::new(&mut overlay, &self.state);
+        engine.call(&mut ext, method, input)
+    }
+
     /// Runs native code (such as `try_state`) against the best state.
     pub fn with_state<R>(&self, f: impl FnOnce() -> R) -> R {
         let mut overlay = OverlayedChanges::new();

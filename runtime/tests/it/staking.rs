@@ -5,23 +5,20 @@
 use crate::common::*;
 use codec::{Decode, Encode};
 use lattice_primitives::staking::{
-    CandidateStatus, DelegationInfo, RewardInfo, UnbondingInfo, ValidatorInfo,
+    DelegationInfo, RewardInfo, UnbondingInfo, ValidatorInfo, ValidatorStatus,
 };
 use lattice_primitives::AccountId32;
 use lattice_runtime::genesis::{
     DEV_ERA_LENGTH, DEV_KEYS, DEV_UNBONDING_PERIOD, DEV_VALIDATOR_STAKE,
 };
 use lattice_runtime::RuntimeCall;
-use lattice_state::{Ext, OverlayedChanges};
 use lattice_support::arithmetic::Perbill;
 use pallet_staking::ValidatorMetadata;
 
 const LAT: u128 = 1_000_000_000_000;
 
 fn api<T: Decode>(engine: &Engine, chain: &Chain, method: &str, input: &[u8]) -> T {
-    let mut overlay = OverlayedChanges::new();
-    let mut ext = Ext::new(&mut overlay, &chain.state);
-    let out = engine.call(&mut ext, method, input).unwrap_or_else(|e| panic!("{method}: {e}"));
+    let out = chain.call(engine, method, input).unwrap_or_else(|e| panic!("{method}: {e}"));
     T::decode(&mut &out[..]).expect("the answer decodes")
 }
 
@@ -51,7 +48,7 @@ fn a_validator_joins_by_extrinsics_and_the_read_api_follows_it() {
     let list = validators(&wasm, &chain);
     assert_eq!(list.len(), 2);
     for v in &list {
-        assert!(v.elected && v.status == CandidateStatus::Active && v.jailed_until.is_none());
+        assert!(v.elected && v.status == ValidatorStatus::Active && v.jailed_until.is_none());
         assert_eq!((v.self_stake, v.delegated, v.commission), (DEV_VALIDATOR_STAKE, 0, 0));
         assert_eq!(v.current.era, 0);
         assert_eq!(v.previous, None);
@@ -174,19 +171,17 @@ fn a_validator_joins_by_extrinsics_and_the_read_api_follows_it() {
 fn the_read_api_refuses_arguments_that_are_not_one_account() {
     let wasm = Engine::wasm(wasm_binary());
     let chain = Chain::new(&[0], &[]);
-    let mut overlay = OverlayedChanges::new();
-    let mut ext = Ext::new(&mut overlay, &chain.state);
     for method in [
         "LatticeStakingApi_delegations",
         "LatticeStakingApi_rewards",
         "LatticeStakingApi_unbonding",
     ] {
         for input in [vec![], vec![1u8; 31], vec![1u8; 33]] {
-            let err = wasm.call(&mut ext, method, &input).expect_err("refused");
+            let err = chain.call(&wasm, method, &input).expect_err("refused");
             assert!(err.contains("BadInput"), "{method}: {err}");
         }
         // An unknown account has nothing.
-        let out = wasm.call(&mut ext, method, &[7u8; 32]).unwrap();
+        let out = chain.call(&wasm, method, &[7u8; 32]).unwrap();
         assert_eq!(out, vec![0], "{method}: an empty list");
     }
 }
