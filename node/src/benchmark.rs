@@ -4,7 +4,7 @@
 use crate::cli::{BenchmarkBlockCmd, BenchmarkCmd};
 use codec::{Decode, Encode};
 use lattice_chain::{BlockBuilder, BlockOrigin, ImportParams};
-use lattice_node::tx::TransferBuilder;
+use lattice_node::tx::ExtrinsicBuilder;
 use lattice_primitives::inherent::TIMESTAMP_INHERENT;
 use lattice_primitives::{Digest, DigestItem, InherentData};
 use lattice_service::{Configuration, Role};
@@ -41,18 +41,18 @@ pub(crate) fn config(dir: &std::path::Path, name: &str) -> Result<Configuration,
 }
 
 /// A transfer builder for the chain of `client` (call index from its metadata).
-pub(crate) fn transfer_builder(client: &lattice_chain::Client) -> Result<TransferBuilder, String> {
+pub(crate) fn transfer_builder(client: &lattice_chain::Client) -> Result<ExtrinsicBuilder, String> {
     let genesis = client.genesis_hash();
     let raw = client.call(&genesis, "Metadata_metadata", &[]).map_err(|e| e.to_string())?;
     let metadata = Vec::<u8>::decode(&mut &raw[..]).map_err(|e| e.to_string())?;
     let version = client.runtime_version(&genesis).map_err(|e| e.to_string())?;
-    TransferBuilder::new(&metadata, genesis, &version)
+    ExtrinsicBuilder::new(&metadata, genesis, &version)
 }
 
 /// `count` transfers from Alice, nonces from `nonce`, each to a fresh account derived
 /// from `(tag, i)`.
 pub(crate) fn alice_transfers(
-    builder: &TransferBuilder,
+    builder: &ExtrinsicBuilder,
     tag: u32,
     count: u32,
     nonce: u32,

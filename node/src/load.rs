@@ -4,7 +4,7 @@
 use crate::cli::BenchmarkLoadCmd;
 use codec::Encode;
 use lattice_node::http;
-use lattice_node::tx::TransferBuilder;
+use lattice_node::tx::ExtrinsicBuilder;
 use serde_json::{json, Value};
 use sp_core::{sr25519, Pair};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -62,7 +62,7 @@ pub(crate) fn run(cmd: BenchmarkLoadCmd) -> Result<(), String> {
     let metadata = hex_of(&http::call(cmd.rpc, "state_getMetadata", json!([]))?)?;
     let genesis = hex_of(&http::call(cmd.rpc, "chain_getBlockHash", json!([0]))?)?;
     let version = http::call(cmd.rpc, "state_getRuntimeVersion", json!([]))?;
-    let builder = TransferBuilder::with_versions(
+    let builder = ExtrinsicBuilder::with_versions(
         &metadata,
         lattice_primitives::H256(genesis.try_into().map_err(|_| "genesis hash is not 32 bytes")?),
         version["specVersion"].as_u64().ok_or("no specVersion")? as u32,

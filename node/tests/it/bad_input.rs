@@ -40,7 +40,7 @@ fn rpc_refuses_bad_requests_and_extrinsics_and_keeps_serving() {
     assert!(err.contains("code"), "{err:.300}");
 
     // A good transfer, then its replay.
-    let builder = transfer_builder(&node);
+    let builder = extrinsic_builder(&node);
     let alice = dev("Alice");
     let nonce =
         node.rpc("system_accountNextIndex", json!([to_hex(&alice.public().0)])).as_u64().unwrap()

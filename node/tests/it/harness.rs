@@ -164,12 +164,12 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
     lattice_node::http::call(addr(port), method, params)
 }
 
-/// Signed transfers for the node's chain, from its own metadata.
-pub fn transfer_builder(node: &Node) -> lattice_node::tx::TransferBuilder {
+/// Signed extrinsics for the node's chain, call indices from its own metadata.
+pub fn extrinsic_builder(node: &Node) -> lattice_node::tx::ExtrinsicBuilder {
     let metadata = hex_bytes(&node.rpc("state_getMetadata", json!([])));
     let genesis = hex_bytes(&node.rpc("chain_getBlockHash", json!([0])));
     let version = node.rpc("state_getRuntimeVersion", json!([]));
-    lattice_node::tx::TransferBuilder::with_versions(
+    lattice_node::tx::ExtrinsicBuilder::with_versions(
         &metadata,
         lattice_primitives::H256(genesis.try_into().unwrap()),
         version["specVersion"].as_u64().unwrap() as u32,

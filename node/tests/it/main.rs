@@ -6,3 +6,4 @@ mod harness;
 mod network;
 mod offline;
 mod restart;
+mod staking;

@@ -7,9 +7,9 @@ use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+pub(crate) const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
-struct Member {
+pub(crate) struct Member {
     flag: Option<&'static str>,
     key_hex: String,
     peer_id: String,
@@ -18,7 +18,9 @@ struct Member {
 }
 
 impl Member {
-    fn new(flag: Option<&'static str>, seed: u8) -> Self {
+    /// A node of the `local` chain started with `--FLAG` (`None`: a full node), its
+    /// libp2p key all `seed` bytes.
+    pub(crate) fn new(flag: Option<&'static str>, seed: u8) -> Self {
         let secret = [seed; 32];
         let peer_id = lattice_network::peer_id_of(secret).unwrap().to_base58();
         Member {
@@ -30,11 +32,19 @@ impl Member {
         }
     }
 
-    fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
     }
 
-    fn start(&self, dir: &Path, bootnodes: &[String]) -> Node {
+    /// Starts the node under `dir` and waits for its RPC.
+    pub(crate) fn start(&self, dir: &Path, bootnodes: &[String]) -> Node {
+        let mut node = self.spawn(dir, bootnodes);
+        node.wait_ready(Duration::from_secs(120));
+        node
+    }
+
+    /// Starts the node under `dir` (base path `dir/NAME`, log `dir/NAME.log`).
+    fn spawn(&self, dir: &Path, bootnodes: &[String]) -> Node {
         let name = self.flag.unwrap_or("full");
         let base = dir.join(name);
         let log = dir.join(format!("{name}.log"));
@@ -57,27 +67,35 @@ impl Member {
             args.extend(bootnodes.iter().cloned());
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut node = Node::start_on(&args, &log, self.rpc_port, self.p2p_port);
-        node.wait_ready(Duration::from_secs(120));
-        node
+        Node::start_on(&args, &log, self.rpc_port, self.p2p_port)
     }
 }
 
-/// Starts every member with all the others as boot nodes.
-fn start_mesh(members: &[Member], dir: &Path) -> Vec<Node> {
+/// Starts every member with all the others as boot nodes, all at once (validators that
+/// start one after the other would miss the slots of the wait), and waits for their RPC.
+pub(crate) fn start_mesh(members: &[Member], dir: &Path) -> Vec<Node> {
     let all: Vec<String> = members.iter().map(Member::addr).collect();
-    members
+    let mut nodes: Vec<Node> = members
         .iter()
         .map(|m| {
             let others: Vec<String> = all.iter().filter(|a| **a != m.addr()).cloned().collect();
-            m.start(dir, &others)
+            m.spawn(dir, &others)
         })
-        .collect()
+        .collect();
+    for node in &mut nodes {
+        node.wait_ready(Duration::from_secs(120));
+    }
+    nodes
 }
 
 /// Waits until `what` holds, checking every 250 ms; panics with the nodes' logs after
 /// `timeout`.
-fn wait_for(nodes: &[&Node], timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
+pub(crate) fn wait_for(
+    nodes: &[&Node],
+    timeout: Duration,
+    what: &str,
+    mut check: impl FnMut() -> bool,
+) {
     let started = Instant::now();
     while !check() {
         if started.elapsed() > timeout {
@@ -88,7 +106,7 @@ fn wait_for(nodes: &[&Node], timeout: Duration, what: &str, mut check: impl FnMu
     }
 }
 
-fn hash_at(node: &Node, number: u32) -> Option<String> {
+pub(crate) fn hash_at(node: &Node, number: u32) -> Option<String> {
     rpc_call(node.rpc_port, "chain_getBlockHash", json!([number]))
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -109,12 +127,12 @@ fn aura_slot(node: &Node, number: u32) -> u64 {
     panic!("block #{number} has no Aura pre-digest");
 }
 
-fn peers(node: &Node) -> usize {
+pub(crate) fn peers(node: &Node) -> usize {
     node.rpc("system_health", json!([]))["peers"].as_u64().unwrap_or(0) as usize
 }
 
 /// Every node has finalized at least `number`, and they agree on the hash there.
-fn agree_on_finalized(nodes: &[&Node], number: u32) -> bool {
+pub(crate) fn agree_on_finalized(nodes: &[&Node], number: u32) -> bool {
     if nodes.iter().any(|n| n.finalized().0 < number) {
         return false;
     }

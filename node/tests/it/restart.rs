@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 fn submitter(
     port: Arc<AtomicU16>,
     stop: Arc<AtomicBool>,
-    builder: lattice_node::tx::TransferBuilder,
+    builder: lattice_node::tx::ExtrinsicBuilder,
 ) -> std::thread::JoinHandle<u64> {
     std::thread::spawn(move || {
         let alice = dev("Alice");
@@ -62,7 +62,7 @@ fn twenty_sigkills_under_load_lose_no_finalized_block_and_the_chain_keeps_growin
         let mut node = Node::start(&args, &log);
         node.wait_ready(Duration::from_secs(60));
         if submit.is_none() {
-            submit = Some(submitter(port.clone(), stop.clone(), transfer_builder(&node)));
+            submit = Some(submitter(port.clone(), stop.clone(), extrinsic_builder(&node)));
         }
         // Every finalized block seen before is still there, with the same hash.
         let (fin_number, _) = node.finalized();
