@@ -121,6 +121,13 @@ pub fn dispatch(method: &str, input: &[u8]) -> Result<Vec<u8>, ApiError> {
             let call = pallet_staking::Call::report_equivocation { proof: proof.into(), reporter };
             Extrinsic::new_unsigned(crate::RuntimeCall::Staking(call)).encode().encode()
         }
+        "LatticeStakingApi_block_equivocation_report" => {
+            let (proof, reporter) =
+                decode::<(pallet_staking::BlockEquivocationProof, Option<AccountId32>)>(input)?;
+            let call =
+                pallet_staking::Call::report_block_equivocation { proof: proof.into(), reporter };
+            Extrinsic::new_unsigned(crate::RuntimeCall::Staking(call)).encode().encode()
+        }
         "GenesisBuilder_build_state" => genesis::build_state(decode::<Vec<u8>>(input)?).encode(),
         "GenesisBuilder_get_preset" => {
             genesis::get_preset(decode::<Option<String>>(input)?.as_deref()).encode()

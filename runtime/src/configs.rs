@@ -171,6 +171,17 @@ impl pallet_staking::Config for Runtime {
     const MAX_WEBSITE_LEN: u32 = 128;
     const MAX_DESCRIPTION_LEN: u32 = 512;
     type GrandpaKeyOwner = GrandpaKeyOwner;
+    type AuraAuthorities = AuraAuthorities;
+}
+
+/// The current Aura authorities: the keys in effect of the session's validators, in
+/// their order (the session pallet gives Aura the same set).
+pub struct AuraAuthorities;
+
+impl pallet_staking::AuraAuthorities for AuraAuthorities {
+    fn authorities() -> alloc::vec::Vec<[u8; 32]> {
+        pallet_aura::Pallet::<Runtime>::authorities().into_iter().map(|a| a.0).collect()
+    }
 }
 
 /// The owner of a GRANDPA key of the current set: the validator whose keys in effect

@@ -344,6 +344,15 @@ fn apis() -> Vec<v15::RuntimeApiMetadata> {
                     meta_type::<Vec<u8>>(),
                     "The unsigned extrinsic reporting a GRANDPA double vote, for the pool.",
                 ),
+                method(
+                    "block_equivocation_report",
+                    vec![
+                        ("proof", meta_type::<pallet_staking::BlockEquivocationProof>()),
+                        ("reporter", meta_type::<Option<lattice_primitives::AccountId32>>()),
+                    ],
+                    meta_type::<Vec<u8>>(),
+                    "The unsigned extrinsic reporting two blocks sealed for one slot.",
+                ),
             ],
             "Staking queries: validators, delegations, rewards and unbonding.",
         ),

@@ -75,6 +75,7 @@ exports!(
     LatticeStakingApi_rewards,
     LatticeStakingApi_unbonding,
     LatticeStakingApi_equivocation_report,
+    LatticeStakingApi_block_equivocation_report,
     GenesisBuilder_build_state,
     GenesisBuilder_get_preset,
     GenesisBuilder_preset_names,

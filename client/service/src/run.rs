@@ -200,11 +200,13 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
         report: grandpa_report.clone(),
         equivocations: equivocations.clone(),
     };
-    // Double votes the voter or the gossip saw go on chain as unsigned reports.
+    // Double votes the voter or the gossip saw, and blocks the import saw sealed twice
+    // for one slot, go on chain as unsigned reports.
     tasks.push(tokio::spawn(report_equivocations(
         client.clone(),
         pool.clone(),
         equivocations.clone(),
+        network.as_ref().map(|(_, shared)| shared.clone()),
         Duration::from_millis(slot_ms),
         stopped(),
     )));
@@ -359,11 +361,13 @@ async fn follow_chain(client: Arc<Client>, pool: Arc<Pool<FullChainApi>>, metric
     }
 }
 
-/// Every `interval` until `stopped` resolves, submits the double votes recorded in `log`.
+/// Every `interval` until `stopped` resolves, submits the double votes recorded in `log`
+/// and the blocks sealed twice for one slot that `network`'s import saw.
 async fn report_equivocations(
     client: Arc<Client>,
     pool: Arc<Pool<FullChainApi>>,
     log: grandpa::EquivocationLog,
+    network: Option<Arc<crate::network::NetworkShared>>,
     interval: Duration,
     stopped: impl Future<Output = ()>,
 ) {
@@ -373,20 +377,61 @@ async fn report_equivocations(
             _ = tokio::time::sleep(interval).fuse() => {}
             _ = stopped.as_mut() => return,
         }
-        let proofs = log.take();
-        if proofs.is_empty() {
+        let votes = log.take();
+        let blocks = network.as_ref().map(|n| n.take_slot_equivocations()).unwrap_or_default();
+        if votes.is_empty() && blocks.is_empty() {
             continue;
         }
         let (c, p) = (client.clone(), pool.clone());
-        if let Err(e) =
-            tokio::task::spawn_blocking(move || submit_equivocations(&c, &p, proofs)).await
+        if let Err(e) = tokio::task::spawn_blocking(move || {
+            submit_equivocations(&c, &p, votes);
+            submit_slot_equivocations(&c, &p, blocks);
+        })
+        .await
         {
             tracing::error!(target: "grandpa", "equivocation reporting panicked: {e}");
         }
     }
 }
 
-/// Turns each proof into the runtime's unsigned report extrinsic
+/// Asks the runtime at `best` for the unsigned report extrinsic (`method` with `input`)
+/// and submits it to the pool; `what` names the offence in the log. Whether the pool
+/// took it.
+fn submit_report(
+    client: &Client,
+    pool: &Pool<FullChainApi>,
+    best: lattice_primitives::H256,
+    method: &str,
+    input: &[u8],
+    what: &str,
+) -> bool {
+    use codec::Decode;
+    let xt = match client.call(&best, method, input) {
+        Ok(out) => match Vec::<u8>::decode(&mut &out[..]) {
+            Ok(xt) => xt,
+            Err(e) => {
+                tracing::warn!(target: "staking", "undecodable report of {what}: {e}");
+                return false;
+            }
+        },
+        Err(e) => {
+            tracing::warn!(target: "staking", "the runtime cannot build a report of {what}: {e}");
+            return false;
+        }
+    };
+    match pool.submit_at(best, lattice_primitives::TransactionSource::Local, xt) {
+        Ok(hash) => {
+            tracing::info!(target: "staking", "reported {what} ({hash:?})");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(target: "staking", "report of {what} refused: {e}");
+            false
+        }
+    }
+}
+
+/// Turns each double vote into the runtime's unsigned report extrinsic
 /// (`LatticeStakingApi_equivocation_report`) at the best block and submits it to the
 /// pool; returns how many the pool took. A proof the runtime refuses (an old set, one
 /// already punished) is logged and dropped.
@@ -395,41 +440,55 @@ pub(crate) fn submit_equivocations(
     pool: &Pool<FullChainApi>,
     proofs: Vec<grandpa::EquivocationProof>,
 ) -> usize {
-    use codec::{Decode, Encode};
+    use codec::Encode;
     use lattice_primitives::api::methods::STAKING_EQUIVOCATION_REPORT;
     let best = client.info().best_hash;
-    let mut submitted = 0;
-    for proof in proofs {
+    let what = |p: &grandpa::EquivocationProof| {
+        format!("the double vote of round {} in set {}", p.round(), p.set_id)
+    };
+    proofs
+        .iter()
         // No reporter account: the node has session keys, not an account key; the
         // reporter's share is then burned with the rest.
-        let input = (&proof, None::<lattice_primitives::AccountId32>).encode();
-        let xt = match client.call(&best, STAKING_EQUIVOCATION_REPORT, &input) {
-            Ok(out) => match Vec::<u8>::decode(&mut &out[..]) {
-                Ok(xt) => xt,
-                Err(e) => {
-                    tracing::warn!(target: "grandpa", "undecodable equivocation report: {e}");
-                    continue;
-                }
-            },
-            Err(e) => {
-                tracing::warn!(target: "grandpa", "the runtime cannot build an equivocation report: {e}");
-                continue;
-            }
-        };
-        match pool.submit_at(best, lattice_primitives::TransactionSource::Local, xt) {
-            Ok(hash) => {
-                submitted += 1;
-                tracing::info!(
-                    target: "grandpa",
-                    "reported the double vote of round {} in set {} ({hash:?})",
-                    proof.round(),
-                    proof.set_id,
-                );
-            }
-            Err(e) => tracing::warn!(target: "grandpa", "equivocation report refused: {e}"),
+        .filter(|proof| {
+            let input = (proof, None::<lattice_primitives::AccountId32>).encode();
+            submit_report(client, pool, best, STAKING_EQUIVOCATION_REPORT, &input, &what(proof))
+        })
+        .count()
+}
+
+/// Turns each pair of blocks sealed for one slot into the runtime's unsigned report
+/// (`LatticeStakingApi_block_equivocation_report`, the proof in Substrate's
+/// `sp_consensus_slots::EquivocationProof` encoding: the author's key, the slot, both
+/// headers) at the best block and submits it; returns how many the pool took. The
+/// author is the slot's owner among the best block's Aura authorities (the runtime
+/// refuses slots before the current era).
+pub(crate) fn submit_slot_equivocations(
+    client: &Client,
+    pool: &Pool<FullChainApi>,
+    found: Vec<crate::network::SlotEquivocation>,
+) -> usize {
+    use codec::Encode;
+    use lattice_primitives::api::methods::STAKING_BLOCK_EQUIVOCATION_REPORT;
+    let best = client.info().best_hash;
+    let authorities = match lattice_consensus::aura::authorities(client, &best) {
+        Ok(a) if !a.is_empty() => a,
+        Ok(_) => return 0,
+        Err(e) => {
+            tracing::warn!(target: "staking", "no Aura authorities to report against: {e}");
+            return 0;
         }
-    }
-    submitted
+    };
+    found
+        .iter()
+        .filter(|e| {
+            let offender = authorities[(e.slot % authorities.len() as u64) as usize];
+            let proof = (offender, e.slot, &e.first, &e.second);
+            let input = (proof, None::<lattice_primitives::AccountId32>).encode();
+            let what = format!("the two blocks of slot {}", e.slot);
+            submit_report(client, pool, best, STAKING_BLOCK_EQUIVOCATION_REPORT, &input, &what)
+        })
+        .count()
 }
 
 /// Authors in this node's slots until `stopped` resolves.
@@ -522,6 +581,57 @@ mod tests {
         assert_eq!(pool.status().ready, 1);
         // The same offence again is the same transaction (or the same tag): not twice.
         assert_eq!(submit_equivocations(&client, &pool, vec![double_precommit("//Alice")]), 0);
+        assert_eq!(pool.status().ready, 1);
+    }
+
+    /// `built` sealed with `signer`'s sr25519 key over its header hash.
+    fn sealed(mut built: lattice_chain::BuiltBlock, signer: &str) -> lattice_chain::BuiltBlock {
+        let key = sp_core::sr25519::Pair::from_string(signer, None).unwrap();
+        let signature = key.sign(built.block.header.hash().as_bytes());
+        built
+            .block
+            .header
+            .digest
+            .logs
+            .push(lattice_primitives::DigestItem::Seal(*b"aura", signature.0.to_vec()));
+        built
+    }
+
+    #[test]
+    fn blocks_sealed_twice_for_a_slot_reach_the_pool_as_a_report_and_forged_ones_do_not() {
+        use lattice_chain::test_utils::{account, build, pair, transfer};
+        use lattice_chain::BlockOrigin;
+        let dir = tempfile::tempdir().unwrap();
+        let client = Arc::new(lattice_chain::test_utils::dev_client(dir.path(), None));
+        let genesis = client.genesis_hash();
+        // Alice, the dev chain's only author, seals blocks #1 (slot 1) and #2 (slot 2),
+        // and a second, different #2 for slot 2.
+        let one = sealed(build(&client, genesis, 1, &[]), "//Alice");
+        let one_hash = one.block.header.hash();
+        client.import_built(one.block, one.state, BlockOrigin::Own).unwrap();
+        let xt = transfer(&client, &pair("//Alice"), &account(&pair("//Bob")), 1_000, 0);
+        let two = sealed(build(&client, one_hash, 2, &[]), "//Alice");
+        let other = sealed(build(&client, one_hash, 2, &[xt]), "//Alice");
+        let (first, second) = (two.block.header.clone(), other.block.header.clone());
+        client.import_built(two.block, two.state, BlockOrigin::Own).unwrap();
+        let pool = Pool::new(
+            FullChainApi::new(client.clone()),
+            Options::default(),
+            Arc::new(SystemClock::new()),
+            BlockInfo { hash: client.info().best_hash, number: 2 },
+        );
+        let found = |second: &lattice_primitives::Header| crate::network::SlotEquivocation {
+            slot: 2,
+            first: first.clone(),
+            second: second.clone(),
+        };
+        // The second header sealed by Bob's key is no proof against Alice.
+        let forged = sealed(build(&client, one_hash, 2, &[]), "//Bob").block.header;
+        assert_eq!(submit_slot_equivocations(&client, &pool, vec![found(&forged)]), 0);
+        assert_eq!(pool.status().ready, 0);
+        assert_eq!(submit_slot_equivocations(&client, &pool, vec![found(&second)]), 1);
+        assert_eq!(pool.status().ready, 1);
+        assert_eq!(submit_slot_equivocations(&client, &pool, vec![found(&second)]), 0);
         assert_eq!(pool.status().ready, 1);
     }
 }

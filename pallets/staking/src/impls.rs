@@ -3,11 +3,12 @@
 //! unbonded stake, history pruning, equivocation slashes and the pallet's invariants.
 
 use crate::{
-    ActiveSet, Config, CurrentEra, Delegations, DelegatorTargets, EquivocationProof,
-    EquivocationsReported, EraIndex, EraReward, EraRewardPot, ErasPerformance, ErasReward, Error,
-    Event, Job, JobKind, Jobs, JobsRange, LastSlot, NextRelease, OldestHistoryEra, Pallet,
-    PendingJobs, Performance, ReleaseQueue, Rewards, Stage, Tombstoned, TotalRewarded,
-    TotalSlashed, Unbonding, UnbondingFrom, Validator, ValidatorStatus, Validators, LOG_TARGET,
+    ActiveSet, BlockEquivocationProof, BlockEquivocationsReported, Config, CurrentEra, Delegations,
+    DelegatorTargets, EquivocationProof, EquivocationsReported, EraIndex, EraReward, EraRewardPot,
+    EraStartSlot, ErasPerformance, ErasReward, Error, Event, Job, JobKind, Jobs, JobsRange,
+    LastSlot, NextRelease, OldestHistoryEra, Pallet, PendingJobs, Performance, ReleaseQueue,
+    Rewards, Stage, Tombstoned, TotalRewarded, TotalSlashed, Unbonding, UnbondingFrom, Validator,
+    ValidatorStatus, Validators, LOG_TARGET,
 };
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -216,18 +217,53 @@ impl<T: Config> Pallet<T> {
         Ok((offender, CurrentEra::get()))
     }
 
+    /// The validator that sealed both headers of a valid proof, not yet punished for a
+    /// block equivocation in this era, and the current era. The slot must be one of the
+    /// current era's (after [`EraStartSlot`], at most the last block's) so that its
+    /// author is the current set's `Aura.Authorities[slot % n]`.
+    pub fn check_block_report(
+        proof: &BlockEquivocationProof,
+    ) -> Result<(AccountId32, EraIndex), Error> {
+        let since = EraStartSlot::get().unwrap_or(0);
+        let last = LastSlot::get().unwrap_or(0);
+        if proof.slot <= since || proof.slot > last {
+            return Err(Error::InvalidEquivocationProof);
+        }
+        let authorities = <T::AuraAuthorities as crate::AuraAuthorities>::authorities();
+        let validators = T::ValidatorSet::validators();
+        if authorities.is_empty() || authorities.len() != validators.len() {
+            return Err(Error::InvalidEquivocationProof);
+        }
+        let index = (proof.slot % authorities.len() as u64) as usize;
+        if authorities[index] != proof.offender || !proof.seals_hold() {
+            return Err(Error::InvalidEquivocationProof);
+        }
+        let (offender, era) = (validators[index], CurrentEra::get());
+        if BlockEquivocationsReported::contains_key(&era, &offender) {
+            return Err(Error::EquivocationAlreadyReported);
+        }
+        Ok((offender, era))
+    }
+
     /// Whether the pool may take an unsigned staking call: only `report_equivocation`
-    /// with a valid proof against a validator not yet punished in that set. Reports of
-    /// one offender in one set provide the same tag, so the pool keeps one.
+    /// and `report_block_equivocation` with a valid proof against a validator not yet
+    /// punished for that kind of offence in that set (or era). Reports of one offence
+    /// provide the same tag, so the pool keeps one.
     pub fn validate_unsigned(call: &crate::Call) -> TransactionValidity {
-        let crate::Call::report_equivocation { proof, .. } = call else {
-            return Err(UnknownTransaction::NoUnsignedValidator.into());
+        let checked = match call {
+            crate::Call::report_equivocation { proof, .. } => Self::check_report(proof)
+                .map(|(offender, _)| (b"StakingEquivocation", proof.set_id, offender).encode()),
+            crate::Call::report_block_equivocation { proof, .. } => Self::check_block_report(proof)
+                .map(|(offender, era)| {
+                    (b"StakingBlockEquivocation", u64::from(era), offender).encode()
+                }),
+            _ => return Err(UnknownTransaction::NoUnsignedValidator.into()),
         };
-        match Self::check_report(proof) {
-            Ok((offender, _)) => Ok(ValidTransaction {
+        match checked {
+            Ok(tag) => Ok(ValidTransaction {
                 priority: u64::MAX,
                 requires: Vec::new(),
-                provides: vec![(b"StakingEquivocation", proof.set_id, offender).encode()],
+                provides: vec![tag],
                 longevity: 64,
                 propagate: true,
             }),
@@ -724,6 +760,9 @@ impl<T: Config> SessionManager for Pallet<T> {
 
     fn new_session(new: SessionIndex) -> Option<Vec<AccountId32>> {
         CurrentEra::put(&new);
+        if let Some(slot) = LastSlot::get() {
+            EraStartSlot::put(&slot);
+        }
         let elected = Self::elect();
         let kept = elected.is_empty();
         if !kept {

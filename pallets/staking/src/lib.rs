@@ -97,12 +97,17 @@
 //! impl pallet_staking::GrandpaKeyOwner for Session {
 //!     fn owner(_: u64, _: &[u8; 32]) -> Option<AccountId32> { None }
 //! }
+//! // No Aura: every block equivocation report names an unknown author.
+//! impl pallet_staking::AuraAuthorities for Session {
+//!     fn authorities() -> Vec<[u8; 32]> { Vec::new() }
+//! }
 //! impl pallet_staking::Config for Runtime {
 //!     const PALLET_INDEX: u8 = 2;
 //!     type Currency = pallet_balances::Pallet<Runtime>;
 //!     type ValidatorSet = Session;
 //!     type CurrentSlot = Session;
 //!     type GrandpaKeyOwner = Session;
+//!     type AuraAuthorities = Session;
 //!     const TREASURY_ACCOUNT: AccountId32 = AccountId32([0xee; 32]);
 //!     const COMPUTE_POT_ACCOUNT: AccountId32 = AccountId32([0xcc; 32]);
 //!     const MAX_CANDIDATES: u32 = 1_000;
@@ -222,6 +227,16 @@ pub trait Config: pallet_system::Config<RuntimeEvent: From<Event>> {
     /// Who holds a GRANDPA key of the current authority set: how an equivocation
     /// report names its offender.
     type GrandpaKeyOwner: GrandpaKeyOwner;
+    /// The current Aura authorities, in turn order (the keys of
+    /// [`Config::ValidatorSet`]'s validators, one for one): how a block equivocation
+    /// report names its offender.
+    type AuraAuthorities: AuraAuthorities;
+}
+
+/// The Aura keys of the current validators.
+pub trait AuraAuthorities {
+    /// The sr25519 keys, in the order of `ValidatorSet::validators()`.
+    fn authorities() -> Vec<[u8; 32]>;
 }
 
 /// The validator whose GRANDPA key is `key` in authority set `set_id`.
@@ -255,6 +270,8 @@ storage_prefix!(pub struct PendingJobsPrefix = PALLET, "PendingJobs";);
 storage_prefix!(pub struct TotalRewardedPrefix = PALLET, "TotalRewarded";);
 storage_prefix!(pub struct TotalSlashedPrefix = PALLET, "TotalSlashed";);
 storage_prefix!(pub struct EquivocationsReportedPrefix = PALLET, "EquivocationsReported";);
+storage_prefix!(pub struct EraStartSlotPrefix = PALLET, "EraStartSlot";);
+storage_prefix!(pub struct BlockEquivocationsReportedPrefix = PALLET, "BlockEquivocationsReported";);
 
 /// The economic parameters.
 pub type Params = StorageValue<ParamsPrefix, StakingParams, OptionQuery>;
@@ -361,6 +378,24 @@ pub type EquivocationsReported = StorageDoubleMap<
     Blake2_128Concat,
     AccountId32,
     EraIndex,
+    OptionQuery,
+>;
+
+/// The slot of the block that started the current era (its last block before the
+/// current validators took over): the current Aura authorities author the slots after
+/// it. Absent at genesis (they author every slot).
+pub type EraStartSlot = StorageValue<EraStartSlotPrefix, u64, OptionQuery>;
+/// The validators slashed for sealing two blocks in one slot, by era, with the slot:
+/// one slash per validator and era (a block equivocation is provable only in the era
+/// of its slot, whose authority set stands behind the slot). One entry per punished
+/// offence.
+pub type BlockEquivocationsReported = StorageDoubleMap<
+    BlockEquivocationsReportedPrefix,
+    Twox64Concat,
+    EraIndex,
+    Blake2_128Concat,
+    AccountId32,
+    u64,
     OptionQuery,
 >;
 
@@ -579,10 +614,12 @@ pub enum Error {
     /// The parameters are invalid (a fraction above one whole, zero validators, zero
     /// unbonding period or a zero minimum).
     InvalidParams,
-    /// The equivocation proof does not hold: the votes are equal, a signature is not
-    /// the voter's, or the voter is not in the current GRANDPA authority set.
+    /// The equivocation proof does not hold: the votes (or headers) are equal, a
+    /// signature is not the voter's (or the slot author's), or the voter is not in the
+    /// current GRANDPA authority set (the slot is not of the current era).
     InvalidEquivocationProof,
-    /// The offender was already slashed for a double vote in this authority set.
+    /// The offender was already slashed for a double vote in this authority set (or for
+    /// two blocks in one slot in this era).
     EquivocationAlreadyReported,
 }
 
@@ -691,6 +728,17 @@ pub enum Call {
         /// Who is paid the reporter's share.
         reporter: Option<AccountId32>,
     },
+    /// Reports two different blocks sealed for one slot of the current era by its Aura
+    /// author: the offender is jailed and slashed `equivocation_slash` (once per era),
+    /// and `reporter` gets `reporter_share` of the slash. Unsigned, as
+    /// `report_equivocation`.
+    #[codec(index = 14)]
+    report_block_equivocation {
+        /// The two sealed headers.
+        proof: alloc::boxed::Box<BlockEquivocationProof>,
+        /// Who is paid the reporter's share.
+        reporter: Option<AccountId32>,
+    },
 }
 
 /// The staking pallet.
@@ -728,6 +776,9 @@ impl<T: Config> Dispatchable for Dispatch<T> {
             Call::report_equivocation { proof, reporter } => {
                 P::<T>::report_equivocation(origin, &proof, reporter)
             }
+            Call::report_block_equivocation { proof, reporter } => {
+                P::<T>::report_block_equivocation(origin, &proof, reporter)
+            }
         }
     }
 }
@@ -750,6 +801,9 @@ impl GetDispatchInfo for Call {
             Call::unjail_early {} => UNJAIL_EARLY,
             Call::report_equivocation { .. } => {
                 return lattice_support::dispatch::operational(REPORT_EQUIVOCATION.0);
+            }
+            Call::report_block_equivocation { .. } => {
+                return lattice_support::dispatch::operational(REPORT_BLOCK_EQUIVOCATION.0);
             }
             Call::set_params { .. } => {
                 return lattice_support::dispatch::operational(SET_PARAMS.0);
@@ -975,6 +1029,17 @@ impl<T: Config> Pallet<T> {
         Self::slash_equivocation(&offender, era, reporter)
     }
 
+    fn report_block_equivocation(
+        origin: Origin,
+        proof: &BlockEquivocationProof,
+        reporter: Option<AccountId32>,
+    ) -> DispatchResult {
+        ensure_none(origin)?;
+        let (offender, era) = Self::check_block_report(proof).map_err(Self::error)?;
+        BlockEquivocationsReported::insert(&era, &offender, &proof.slot);
+        Self::slash_equivocation(&offender, era, reporter)
+    }
+
     fn set_params(origin: Origin, params: StakingParams) -> DispatchResult {
         ensure_root(origin)?;
         ensure!(params.problem().is_none(), Self::error(Error::InvalidParams));
@@ -1186,6 +1251,10 @@ impl<T: Config> Pallet<T> {
                 TotalSlashed::metadata(&["Every slash ever burned."]),
                 EquivocationsReported::metadata(&[
                     "Validators slashed for a double vote, by authority set.",
+                ]),
+                EraStartSlot::metadata(&["The slot of the block that started the era."]),
+                BlockEquivocationsReported::metadata(&[
+                    "Validators slashed for two blocks in one slot, by era.",
                 ]),
             ])
             .constants([

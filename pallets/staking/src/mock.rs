@@ -61,6 +61,7 @@ impl Config for Test {
     type ValidatorSet = MockSession;
     type CurrentSlot = MockSession;
     type GrandpaKeyOwner = MockSession;
+    type AuraAuthorities = MockSession;
     const TREASURY_ACCOUNT: AccountId32 = TREASURY;
     const COMPUTE_POT_ACCOUNT: AccountId32 = COMPUTE_POT;
     const MAX_CANDIDATES: u32 = MAX_CANDIDATES;
@@ -121,6 +122,20 @@ impl crate::GrandpaKeyOwner for MockSession {
         use sp_core::Pair;
         MockSession::validators().into_iter().find(|v| grandpa_pair(v.0[0]).public().0 == *key)
     }
+}
+
+impl crate::AuraAuthorities for MockSession {
+    /// Validator `acc(i)`'s key is [`aura_pair`]`(i)`'s.
+    fn authorities() -> Vec<[u8; 32]> {
+        use sp_core::Pair;
+        MockSession::validators().iter().map(|v| aura_pair(v.0[0]).public().0).collect()
+    }
+}
+
+/// The Aura key pair of validator `acc(i)`.
+pub(crate) fn aura_pair(i: u8) -> sp_core::sr25519::Pair {
+    use sp_core::Pair;
+    sp_core::sr25519::Pair::from_seed(&[i; 32])
 }
 
 /// The GRANDPA key pair of validator `acc(i)`.

@@ -703,6 +703,129 @@ fn reported_double_votes_are_verified_then_slashed_once_per_set() {
     });
 }
 
+/// A header of block #5 in `slot`, sealed with `signer`'s Aura key; `salt` tells two
+/// such headers apart.
+fn sealed_header(slot: u64, signer: u8, salt: u8) -> lattice_support::lattice_primitives::Header {
+    use codec::Encode;
+    use lattice_support::lattice_primitives::{Digest, DigestItem, Header};
+    use sp_core::Pair;
+    let mut header = Header {
+        parent_hash: lattice_support::H256([salt; 32]),
+        number: 5,
+        state_root: lattice_support::H256([0; 32]),
+        extrinsics_root: lattice_support::H256([0; 32]),
+        digest: Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] },
+    };
+    let signature = aura_pair(signer).sign(header.hash().as_bytes());
+    header.digest.logs.push(DigestItem::Seal(*b"aura", signature.0.to_vec()));
+    header
+}
+
+/// Two blocks of `slot` that `acc(i)`'s key claims to have sealed, signed by `signer`.
+fn two_blocks(i: u8, signer: u8, slot: u64) -> crate::BlockEquivocationProof {
+    use sp_core::Pair;
+    crate::BlockEquivocationProof {
+        offender: aura_pair(i).public().0,
+        slot,
+        first_header: sealed_header(slot, signer, 1),
+        second_header: sealed_header(slot, signer, 2),
+    }
+}
+
+fn block_report(
+    proof: crate::BlockEquivocationProof,
+    reporter: Option<lattice_support::AccountId32>,
+) -> Call {
+    Call::report_block_equivocation { proof: alloc::boxed::Box::new(proof), reporter }
+}
+
+/// The latest slot of the current era so far that `who` authors (or would have).
+fn slot_of(who: lattice_support::AccountId32) -> u64 {
+    let validators = session_validators();
+    let n = validators.len() as u64;
+    let since = crate::EraStartSlot::get().unwrap_or(0);
+    (since + 1..=crate::LastSlot::get().unwrap())
+        .rev()
+        .find(|s| validators[(s % n) as usize] == who)
+        .expect("the era has a slot of every validator")
+}
+
+#[test]
+fn reported_block_equivocations_are_verified_then_slashed_once_per_era() {
+    use lattice_support::lattice_primitives::InvalidTransaction;
+    ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
+        // Nine blocks into era 1: two of acc(2)'s slots are in the era.
+        run_to_block(PERIOD + 9);
+        let slot = slot_of(acc(2));
+        let good = two_blocks(2, 2, slot);
+        assert!(good.seals_hold());
+        let valid = Staking::validate_unsigned(&block_report(good.clone(), Some(acc(9)))).unwrap();
+        assert_eq!((valid.priority, valid.provides.len()), (u64::MAX, 1));
+
+        // Bad proofs, refused by the pool and by dispatch with nothing changed: sealed by
+        // another key; not the slot's author; one header twice; headers claiming
+        // another slot; a header without a seal; a slot of the last era; a future slot.
+        let mut same = good.clone();
+        same.second_header = same.first_header.clone();
+        let mut other_slot = good.clone();
+        other_slot.second_header = sealed_header(slot + 1, 2, 2);
+        let mut unsealed = good.clone();
+        unsealed.second_header.digest.logs.pop();
+        // Slots of acc(2)'s turn before the era and after the last block.
+        let n = session_validators().len() as u64;
+        let (since, last) = (crate::EraStartSlot::get().unwrap(), crate::LastSlot::get().unwrap());
+        let old = (0..).map(|k| slot - k * n).find(|s| *s <= since).unwrap();
+        let future = (0..).map(|k| slot + k * n).find(|s| *s > last).unwrap();
+        for bad in [
+            two_blocks(2, 3, slot),
+            two_blocks(3, 3, slot),
+            same,
+            other_slot,
+            unsealed,
+            two_blocks(2, 2, old),
+            two_blocks(2, 2, future),
+        ] {
+            assert_eq!(
+                Staking::validate_unsigned(&block_report(bad.clone(), None)),
+                Err(InvalidTransaction::BadProof.into()),
+                "{bad:?}"
+            );
+            assert_noop!(
+                dispatch(Origin::None, block_report(bad, None)),
+                err(Error::InvalidEquivocationProof)
+            );
+        }
+        assert_noop!(
+            dispatch(signed(9), block_report(good.clone(), None)),
+            DispatchError::BadOrigin
+        );
+
+        let before = free(9);
+        assert_eq!(dispatch(Origin::None, block_report(good.clone(), Some(acc(9)))), Ok(()));
+        assert!(validator(2).is_jailed());
+        assert!(staking_events()
+            .contains(&Event::EquivocationReported { offender: acc(2), reporter: Some(acc(9)) }));
+        // Another pair of blocks of the same author in the era is stale.
+        let again = two_blocks(2, 2, slot - 4);
+        assert_eq!(
+            Staking::validate_unsigned(&block_report(again.clone(), None)),
+            Err(InvalidTransaction::Stale.into())
+        );
+        assert_noop!(
+            dispatch(Origin::None, block_report(again, None)),
+            err(Error::EquivocationAlreadyReported)
+        );
+        run_jobs_out();
+        // 10% of 1,000 self + 1,000 delegated burned, 10% of that to the reporter.
+        assert_eq!(validator(2).self_stake, 900);
+        assert_eq!(Delegations::get(&acc(2), &acc(10)), Some(900));
+        assert_eq!(free(9), before + 20);
+        check_invariants();
+        // A double vote is another offence: it is punished too.
+        assert_eq!(dispatch(Origin::None, report(double_vote(2, 2, 0), None)), Ok(()));
+    });
+}
+
 // ---- parameters and history ------------------------------------------------------------
 
 #[test]

@@ -2,8 +2,9 @@
 //! records and the paged jobs of an era's end.
 
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use lattice_support::arithmetic::Perbill;
+use lattice_support::lattice_primitives::{DigestItem, Header};
 use lattice_support::{AccountId32, Balance, BlockNumber, H256};
 use scale_info::TypeInfo;
 
@@ -355,4 +356,64 @@ impl EquivocationProof {
                 )
             })
     }
+}
+
+/// The consensus engine id of Aura in pre-runtime digests and seals.
+pub const AURA_ENGINE_ID: [u8; 4] = *b"aura";
+
+/// The proof that an Aura author sealed two different blocks for one slot, encoded as
+/// Substrate's `sp_consensus_slots::EquivocationProof<Header, AuthorityId>` (what the
+/// node's import records).
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
+pub struct BlockEquivocationProof {
+    /// The author's Aura key (sr25519).
+    pub offender: [u8; 32],
+    /// The slot both blocks claim.
+    pub slot: u64,
+    /// One sealed header.
+    pub first_header: Header,
+    /// Another sealed header of the same slot.
+    pub second_header: Header,
+}
+
+impl BlockEquivocationProof {
+    /// Whether the headers differ, both claim `slot` in their Aura pre-digest, and both
+    /// end in an Aura seal by `offender` over the header without it.
+    pub fn seals_hold(&self) -> bool {
+        self.first_header.hash() != self.second_header.hash()
+            && [&self.first_header, &self.second_header]
+                .iter()
+                .all(|h| aura_slot(h) == Some(self.slot) && sealed_by(h, &self.offender))
+    }
+}
+
+/// The slot of `header`'s Aura pre-runtime digest; `None` without one or with two.
+fn aura_slot(header: &Header) -> Option<u64> {
+    let mut slots = header.digest.logs.iter().filter_map(|log| match log {
+        DigestItem::PreRuntime(id, data) if *id == AURA_ENGINE_ID => Some(data),
+        _ => None,
+    });
+    let data = slots.next()?;
+    if slots.next().is_some() {
+        return None;
+    }
+    u64::decode_all(&mut &data[..]).ok()
+}
+
+/// Whether the last item of `header`'s digest is an Aura seal by `author` over the hash
+/// of the header without that item.
+fn sealed_by(header: &Header, author: &[u8; 32]) -> bool {
+    let mut unsealed = header.clone();
+    let Some(DigestItem::Seal(id, signature)) = unsealed.digest.logs.pop() else {
+        return false;
+    };
+    let Ok(signature) = <[u8; 64]>::try_from(signature.as_slice()) else {
+        return false;
+    };
+    id == AURA_ENGINE_ID
+        && lattice_support::lattice_io::crypto::sr25519_verify(
+            &signature,
+            unsealed.hash().as_bytes(),
+            author,
+        )
 }

@@ -30,3 +30,6 @@ pub const UNJAIL_EARLY: (u64, u64) = (80_000_000, 3_000);
 pub const SET_PARAMS: (u64, u64) = (20_000_000, 1_000);
 /// `report_equivocation`: two ed25519 verifications, 4 reads, 4 writes and a queued job.
 pub const REPORT_EQUIVOCATION: (u64, u64) = (250_000_000, 6_000);
+/// `report_block_equivocation`: two sr25519 verifications and hashes of two headers, 5
+/// reads, 4 writes and a queued job.
+pub const REPORT_BLOCK_EQUIVOCATION: (u64, u64) = (300_000_000, 8_000);

@@ -32,6 +32,7 @@
 //! | `LatticeStakingApi_rewards` | `AccountId32` | `Vec<RewardInfo>` (kept eras, oldest first) |
 //! | `LatticeStakingApi_unbonding` | `AccountId32` | `Vec<UnbondingInfo>` (oldest first) |
 //! | `LatticeStakingApi_equivocation_report` | `(EquivocationProof, Option<AccountId32>)` (GRANDPA double vote, reporter) | `Vec<u8>` (the unsigned report extrinsic) |
+//! | `LatticeStakingApi_block_equivocation_report` | `(BlockEquivocationProof, Option<AccountId32>)` (two headers of one slot, reporter) | `Vec<u8>` (the unsigned report extrinsic) |
 //! | `GenesisBuilder_build_state` | `Vec<u8>` (JSON) | `Result<(), String>` |
 //! | `GenesisBuilder_get_preset` | `Option<String>` | `Option<Vec<u8>>` (JSON) |
 //! | `GenesisBuilder_preset_names` | `()` | `Vec<String>` |
@@ -103,6 +104,9 @@ pub mod methods {
     pub const STAKING_UNBONDING: &str = "LatticeStakingApi_unbonding";
     /// `LatticeStakingApi_equivocation_report`.
     pub const STAKING_EQUIVOCATION_REPORT: &str = "LatticeStakingApi_equivocation_report";
+    /// `LatticeStakingApi_block_equivocation_report`.
+    pub const STAKING_BLOCK_EQUIVOCATION_REPORT: &str =
+        "LatticeStakingApi_block_equivocation_report";
     /// `GenesisBuilder_build_state`.
     pub const GENESIS_BUILD_STATE: &str = "GenesisBuilder_build_state";
     /// `GenesisBuilder_get_preset`.

@@ -70,9 +70,10 @@ impl NetworkShared {
         self.highest.load(Ordering::Relaxed)
     }
 
-    /// Authors seen sealing two blocks in one slot (both headers of each), for a report.
-    pub fn slot_equivocations(&self) -> Vec<SlotEquivocation> {
-        self.slot_equivocations.lock().iter().cloned().collect()
+    /// Takes the authors seen sealing two blocks in one slot (both headers of each)
+    /// since the last call, for a report.
+    pub fn take_slot_equivocations(&self) -> Vec<SlotEquivocation> {
+        self.slot_equivocations.lock().drain(..).collect()
     }
 }
 
