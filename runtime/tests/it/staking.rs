@@ -265,3 +265,86 @@ fn a_reported_double_vote_jails_and_slashes_the_voter_once() {
     }
     assert_eq!(aura_authorities(&wasm, &chain), vec![DEV_KEYS[0].1]);
 }
+
+/// A header of `slot` sealed with `signer`'s sr25519 key; `salt` tells two apart.
+fn sealed_header(slot: u64, signer: &str, salt: u8) -> lattice_primitives::Header {
+    use lattice_primitives::{Digest, DigestItem, Header, H256};
+    use sp_core::Pair;
+    let mut header = Header {
+        parent_hash: H256([salt; 32]),
+        number: 3,
+        state_root: H256([0; 32]),
+        extrinsics_root: H256([0; 32]),
+        digest: Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] },
+    };
+    let signature = pair(signer).sign(header.hash().as_bytes());
+    header.digest.logs.push(DigestItem::Seal(*b"aura", signature.0.to_vec()));
+    header
+}
+
+/// The report of two blocks of `slot` by `//Bob`'s Aura key, sealed with `signer`'s.
+fn block_report(slot: u64, signer: &str, reporter: AccountId32) -> Vec<u8> {
+    let proof = pallet_staking::BlockEquivocationProof {
+        offender: DEV_KEYS[1].1,
+        slot,
+        first_header: sealed_header(slot, signer, 1),
+        second_header: sealed_header(slot, signer, 2),
+    };
+    lattice_runtime::Extrinsic::new_unsigned(RuntimeCall::Staking(
+        pallet_staking::Call::report_block_equivocation {
+            proof: Box::new(proof),
+            reporter: Some(reporter),
+        },
+    ))
+    .encode()
+}
+
+#[test]
+fn two_reported_blocks_of_one_slot_jail_and_slash_their_author_once() {
+    use lattice_primitives::{InvalidTransaction, TransactionValidity, TransactionValidityError};
+    let wasm = Engine::wasm(wasm_binary());
+    let mut chain = Chain::new(&[0, 1], &[]);
+    let (bob, charlie) = (AccountId32(DEV_KEYS[1].1), AccountId32(DEV_KEYS[2].1));
+    let validate = |chain: &Chain, xt: &[u8]| -> TransactionValidity {
+        let mut input = vec![2u8]; // TransactionSource::External
+        input.extend_from_slice(xt);
+        input.extend_from_slice(&chain.best.hash().0);
+        api(&wasm, chain, "TaggedTransactionQueue_validate_transaction", &input)
+    };
+    // Slots 1, 2 and 3; Bob (authority 1 of 2) authors the odd ones.
+    for _ in 0..3 {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    let good = block_report(3, "//Bob", charlie);
+    assert!(validate(&chain, &good).is_ok());
+    // Sealed by Alice's key; Alice's slot; a slot not reached yet: refused.
+    let bad_proof = TransactionValidityError::Invalid(InvalidTransaction::BadProof);
+    for bad in [
+        block_report(3, "//Alice", charlie),
+        block_report(2, "//Bob", charlie),
+        block_report(5, "//Bob", charlie),
+    ] {
+        assert_eq!(validate(&chain, &bad), Err(bad_proof));
+        let (_, results) = chain.build(&wasm, &[bad]).unwrap();
+        assert_eq!(results, vec![Err(bad_proof)]);
+    }
+
+    let reporter_before = chain.free(&charlie);
+    let (_, results) = chain.produce(&wasm, std::slice::from_ref(&good)).unwrap();
+    ok(&results);
+    let b = validators(&wasm, &chain).into_iter().find(|v| v.account == bob).unwrap();
+    assert!(b.jailed_until.is_some(), "{b:?}");
+    // Once per era: another pair of Bob's blocks is stale.
+    let stale = TransactionValidityError::Invalid(InvalidTransaction::Stale);
+    let again = block_report(1, "//Bob", charlie);
+    assert_eq!(validate(&chain, &again), Err(stale));
+    let (_, results) = chain.build(&wasm, &[again]).unwrap();
+    assert_eq!(results, vec![Err(stale)]);
+
+    for _ in 0..3 {
+        chain.produce(&wasm, &[]).unwrap();
+    }
+    let b = validators(&wasm, &chain).into_iter().find(|v| v.account == bob).unwrap();
+    assert_eq!(b.self_stake, DEV_VALIDATOR_STAKE / 10 * 9);
+    assert_eq!(chain.free(&charlie), reporter_before + DEV_VALIDATOR_STAKE / 100);
+}
