@@ -555,11 +555,16 @@ impl<T: Config> Pallet<T> {
         let limit = T::MAX_JOB_STEPS_PER_BLOCK;
         let rewards = Rewards::clear_prefix(&oldest, Some(limit));
         let performance = ErasPerformance::clear_prefix(&oldest, Some(limit));
-        if rewards.complete && performance.complete {
+        // Reports of an old era's slots are refused anyway; the record goes with the
+        // era's history.
+        let reports = BlockEquivocationsReported::clear_prefix(&oldest, Some(limit));
+        if rewards.complete && performance.complete && reports.complete {
             ErasReward::remove(&oldest);
             OldestHistoryEra::put(&oldest.saturating_add(1));
         }
-        let removed = u64::from(rewards.removed) + u64::from(performance.removed);
+        let removed = u64::from(rewards.removed)
+            + u64::from(performance.removed)
+            + u64::from(reports.removed);
         Self::db_weight(2 + removed, 2 + removed)
     }
 

@@ -37,11 +37,14 @@
 //! 3. **Penalties**: uptime below `min_uptime` jails the validator and slashes it by
 //!    its offence count (`offline_slashes`: 5%, 10%, then 100% and tombstoned). A proven
 //!    equivocation slashes `equivocation_slash` and jails (a double vote once per
-//!    validator and GRANDPA authority set);
-//!    the reporter gets `reporter_share` of the slash. A GRANDPA double vote is proven
-//!    by the unsigned `report_equivocation` (both votes signed by a key of the current
-//!    authority set, checked in the pool by [`Pallet::validate_unsigned`] and again at
-//!    dispatch); other proofs call [`Pallet::slash_equivocation`]. A slash hits the
+//!    validator and GRANDPA authority set, two blocks in one slot once per validator
+//!    and era); the reporter gets `reporter_share` of the slash. A GRANDPA double vote
+//!    is proven by the unsigned `report_equivocation` (both votes signed by a key of
+//!    the current authority set), two blocks in one slot by the unsigned
+//!    `report_block_equivocation` (both headers sealed by the slot's Aura author, the
+//!    slot one of the current era's, after [`EraStartSlot`]); both are checked in the
+//!    pool by [`Pallet::validate_unsigned`] and again at dispatch. Other proofs call
+//!    [`Pallet::slash_equivocation`]. A slash hits the
 //!    self-stake, every delegation and the unbonding chunks that left the validator in
 //!    or after the offence's era, in the same proportion; slashed funds are burned
 //!    except the reporter's part.
@@ -387,8 +390,8 @@ pub type EquivocationsReported = StorageDoubleMap<
 pub type EraStartSlot = StorageValue<EraStartSlotPrefix, u64, OptionQuery>;
 /// The validators slashed for sealing two blocks in one slot, by era, with the slot:
 /// one slash per validator and era (a block equivocation is provable only in the era
-/// of its slot, whose authority set stands behind the slot). One entry per punished
-/// offence.
+/// of its slot, whose authority set stands behind the slot). Pruned with the era's
+/// history ([`Config::HISTORY_DEPTH`]).
 pub type BlockEquivocationsReported = StorageDoubleMap<
     BlockEquivocationsReportedPrefix,
     Twox64Concat,

@@ -851,6 +851,8 @@ fn set_params_is_root_only_and_checked() {
 #[test]
 fn history_is_pruned_after_its_depth() {
     ExtBuilder::default().build_and_execute(|| {
+        crate::BlockEquivocationsReported::insert(&0, &acc(2), &3);
+        crate::BlockEquivocationsReported::insert(&(HISTORY + 1), &acc(3), &40);
         run_to_era(HISTORY + 2);
         run_jobs_out();
         run_to_block(pallet_system::Number::get() + 3);
@@ -858,7 +860,9 @@ fn history_is_pruned_after_its_depth() {
         assert!(ErasReward::get(&0).is_none());
         assert_eq!(Rewards::get(&0, &acc(2)), 0);
         assert_eq!(ErasPerformance::get(&0, &acc(2)), Performance::default());
+        assert_eq!(crate::BlockEquivocationsReported::get(&0, &acc(2)), None);
         assert!(ErasReward::get(&(HISTORY + 1)).is_some());
+        assert_eq!(crate::BlockEquivocationsReported::get(&(HISTORY + 1), &acc(3)), Some(40));
     });
 }
 
