@@ -6,9 +6,9 @@ use crate::{
     ActiveSet, BlockEquivocationProof, BlockEquivocationsReported, Config, CurrentEra, Delegations,
     DelegatorTargets, EquivocationProof, EquivocationsReported, EraIndex, EraReward, EraRewardPot,
     EraStartSlot, ErasPerformance, ErasReward, Error, Event, Job, JobKind, Jobs, JobsRange,
-    LastSlot, NextRelease, OldestHistoryEra, Pallet, PendingJobs, Performance, ReleaseQueue,
-    Rewards, Stage, Tombstoned, TotalRewarded, TotalSlashed, Unbonding, UnbondingFrom, Validator,
-    ValidatorStatus, Validators, LOG_TARGET,
+    LastSlot, NextRelease, OldestHistoryEra, Pallet, PendingJobs, Performance, RedelegatedFrom,
+    Redelegations, ReleaseQueue, Rewards, Stage, Tombstoned, TotalRewarded, TotalSlashed,
+    Unbonding, UnbondingFrom, Validator, ValidatorStatus, Validators, LOG_TARGET,
 };
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -358,24 +358,9 @@ impl<T: Config> Pallet<T> {
                             *recipients += 1;
                         }
                         JobKind::Slash { fraction, slashed, .. } => {
-                            let burned = Self::burn(&delegator, fraction.mul_floor(amount));
+                            let cut = fraction.mul_floor(amount);
+                            let burned = Self::slash_delegation(&validator, &delegator, cut);
                             *slashed = slashed.saturating_add(burned);
-                            let rest = amount.saturating_sub(burned);
-                            if let Some(mut v) = Validators::get(&validator) {
-                                v.delegated = v.delegated.saturating_sub(burned);
-                                if rest == 0 {
-                                    v.delegators = v.delegators.saturating_sub(1);
-                                }
-                                Validators::insert(&validator, &v);
-                            }
-                            if rest == 0 {
-                                Delegations::remove(&validator, &delegator);
-                                DelegatorTargets::mutate(&delegator, |t| {
-                                    t.retain(|x| *x != validator)
-                                });
-                            } else {
-                                Delegations::insert(&validator, &delegator, &rest);
-                            }
                         }
                     }
                     job.stage = Stage::Delegations(Some(delegator));
@@ -383,8 +368,8 @@ impl<T: Config> Pallet<T> {
                 Stage::Unbonding(after) => {
                     let next = UnbondingFrom::iter_prefix_after(&validator, after.as_ref()).next();
                     let Some((who, ())) = next else {
-                        Self::finish_job(job);
-                        return true;
+                        job.stage = Stage::Redelegated(None);
+                        continue;
                     };
                     *budget -= 1;
                     *steps += 1;
@@ -403,8 +388,56 @@ impl<T: Config> Pallet<T> {
                     }
                     job.stage = Stage::Unbonding(Some(who));
                 }
+                Stage::Redelegated(after) => {
+                    let key = (job.era, validator);
+                    let next = Redelegations::iter_prefix_after(&key, after.as_ref()).next();
+                    let Some((who, mut moves)) = next else {
+                        Self::finish_job(job);
+                        return true;
+                    };
+                    let updates = (moves.len() as u32).max(1);
+                    *budget = budget.saturating_sub(updates);
+                    *steps += u64::from(updates);
+                    if let JobKind::Slash { fraction, slashed, .. } = &mut job.kind {
+                        for (to, moved) in moves.iter_mut() {
+                            let cut = fraction.mul_floor(*moved);
+                            let burned = Self::slash_delegation(to, &who, cut);
+                            *moved = moved.saturating_sub(burned);
+                            *slashed = slashed.saturating_add(burned);
+                        }
+                        moves.retain(|(_, moved)| *moved > 0);
+                        if moves.is_empty() {
+                            Redelegations::remove(&key, &who);
+                        } else {
+                            Redelegations::insert(&key, &who, &moves);
+                        }
+                    }
+                    job.stage = Stage::Redelegated(Some(who));
+                }
             }
         }
+    }
+
+    /// Burns up to `cut` of `delegator`'s delegation to `validator` (what is left of it)
+    /// and updates the validator's record; returns what was burned.
+    fn slash_delegation(validator: &AccountId32, delegator: &AccountId32, cut: Balance) -> Balance {
+        let Some(amount) = Delegations::get(validator, delegator) else { return 0 };
+        let burned = Self::burn(delegator, cut.min(amount));
+        let rest = amount.saturating_sub(burned);
+        if let Some(mut v) = Validators::get(validator) {
+            v.delegated = v.delegated.saturating_sub(burned);
+            if rest == 0 {
+                v.delegators = v.delegators.saturating_sub(1);
+            }
+            Validators::insert(validator, &v);
+        }
+        if rest == 0 {
+            Delegations::remove(validator, delegator);
+            DelegatorTargets::mutate(delegator, |t| t.retain(|x| x != validator));
+        } else {
+            Delegations::insert(validator, delegator, &rest);
+        }
+        burned
     }
 
     /// The end of a job: the leftover of a payout to the validator, the reporter's part
@@ -558,14 +591,40 @@ impl<T: Config> Pallet<T> {
         // Reports of an old era's slots are refused anyway; the record goes with the
         // era's history.
         let reports = BlockEquivocationsReported::clear_prefix(&oldest, Some(limit));
-        if rewards.complete && performance.complete && reports.complete {
+        let (moves_complete, moves_removed) = Self::prune_redelegations(oldest, limit);
+        if rewards.complete && performance.complete && reports.complete && moves_complete {
             ErasReward::remove(&oldest);
             OldestHistoryEra::put(&oldest.saturating_add(1));
         }
         let removed = u64::from(rewards.removed)
             + u64::from(performance.removed)
-            + u64::from(reports.removed);
+            + u64::from(reports.removed)
+            + u64::from(moves_removed);
         Self::db_weight(2 + removed, 2 + removed)
+    }
+
+    /// Removes up to `limit` [`Redelegations`] records of `era`; returns whether none is
+    /// left, and how many were removed.
+    fn prune_redelegations(era: EraIndex, limit: u32) -> (bool, u32) {
+        let mut sources = RedelegatedFrom::get(&era);
+        let mut removed = 0u32;
+        while let Some(from) = sources.last().copied() {
+            if removed >= limit {
+                break;
+            }
+            let out = Redelegations::clear_prefix(&(era, from), Some(limit - removed));
+            removed = removed.saturating_add(out.removed);
+            if !out.complete {
+                break;
+            }
+            sources.pop();
+        }
+        if sources.is_empty() {
+            RedelegatedFrom::remove(&era);
+        } else {
+            RedelegatedFrom::insert(&era, &sources);
+        }
+        (sources.is_empty(), removed)
     }
 
     /// Elects the next era's validators: the top `max_validators` candidates by total

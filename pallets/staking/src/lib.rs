@@ -45,9 +45,10 @@
 //!    slot one of the current era's, after [`EraStartSlot`]); both are checked in the
 //!    pool by [`Pallet::validate_unsigned`] and again at dispatch. Other proofs call
 //!    [`Pallet::slash_equivocation`]. A slash hits the
-//!    self-stake, every delegation and the unbonding chunks that left the validator in
-//!    or after the offence's era, in the same proportion; slashed funds are burned
-//!    except the reporter's part.
+//!    self-stake, every delegation, the unbonding chunks that left the validator in
+//!    or after the offence's era, and the stake redelegated away from it in that era
+//!    (at the validator it went to, [`Redelegations`]), in the same proportion;
+//!    slashed funds are burned except the reporter's part.
 //! 4. **Unbonding**: `unbond`, `undelegate` and `unstake` put the stake in chunks that
 //!    stay reserved (and slashable) for `unbonding_period` blocks, then return to the
 //!    owner automatically, at most [`Config::MAX_RELEASES_PER_BLOCK`] accounts a block.
@@ -274,6 +275,8 @@ storage_prefix!(pub struct TotalRewardedPrefix = PALLET, "TotalRewarded";);
 storage_prefix!(pub struct TotalSlashedPrefix = PALLET, "TotalSlashed";);
 storage_prefix!(pub struct EquivocationsReportedPrefix = PALLET, "EquivocationsReported";);
 storage_prefix!(pub struct EraStartSlotPrefix = PALLET, "EraStartSlot";);
+storage_prefix!(pub struct RedelegationsPrefix = PALLET, "Redelegations";);
+storage_prefix!(pub struct RedelegatedFromPrefix = PALLET, "RedelegatedFrom";);
 storage_prefix!(pub struct BlockEquivocationsReportedPrefix = PALLET, "BlockEquivocationsReported";);
 
 /// The economic parameters.
@@ -401,6 +404,25 @@ pub type BlockEquivocationsReported = StorageDoubleMap<
     u64,
     OptionQuery,
 >;
+
+/// Stake moved by `redelegate`, by era and source validator, then delegator: where
+/// it went and how much of it is still answerable for the source's offences of that
+/// era. A slash of the source for the era hits it where it stands now (as far as the
+/// delegator still delegates it there), as it hits stake unbonding from the source.
+/// Pruned with the era's history ([`Config::HISTORY_DEPTH`]).
+pub type Redelegations = StorageDoubleMap<
+    RedelegationsPrefix,
+    Twox64Concat,
+    (EraIndex, AccountId32),
+    Blake2_128Concat,
+    AccountId32,
+    Vec<(AccountId32, Balance)>,
+    ValueQuery,
+>;
+/// The validators stake was redelegated away from in each era (the first keys of
+/// [`Redelegations`]).
+pub type RedelegatedFrom =
+    StorageMap<RedelegatedFromPrefix, Twox64Concat, EraIndex, Vec<AccountId32>, ValueQuery>;
 
 /// Events of the staking pallet.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo)]
@@ -1000,6 +1022,19 @@ impl<T: Config> Pallet<T> {
         // The dispatch is transactional: a failure of the second half undoes the first.
         Self::do_undelegate(&who, &from, amount)?;
         Self::do_delegate(&who, &to, amount)?;
+        // The moved stake stays answerable for `from`'s offences of this era.
+        let era = CurrentEra::get();
+        Redelegations::mutate(&(era, from), &who, |moves| {
+            match moves.iter_mut().find(|(v, _)| *v == to) {
+                Some((_, moved)) => *moved = moved.saturating_add(amount),
+                None => moves.push((to, amount)),
+            }
+        });
+        RedelegatedFrom::mutate(&era, |sources| {
+            if !sources.contains(&from) {
+                sources.push(from);
+            }
+        });
         Self::deposit_event(Event::Redelegated { delegator: who, from, to, amount });
         Ok(())
     }
@@ -1256,6 +1291,10 @@ impl<T: Config> Pallet<T> {
                     "Validators slashed for a double vote, by authority set.",
                 ]),
                 EraStartSlot::metadata(&["The slot of the block that started the era."]),
+                Redelegations::metadata(&[
+                    "Stake redelegated away, by era and source validator, then delegator.",
+                ]),
+                RedelegatedFrom::metadata(&["The validators stake left by redelegation, by era."]),
                 BlockEquivocationsReported::metadata(&[
                     "Validators slashed for two blocks in one slot, by era.",
                 ]),

@@ -568,6 +568,59 @@ fn offline_validators_are_jailed_and_slashed_gradually() {
 }
 
 #[test]
+fn stake_redelegated_away_in_the_offence_era_is_slashed_at_its_new_validator() {
+    ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
+        // acc(2) is offline in era 0; its delegator moves 600 of 1,000 to acc(3) before
+        // the era ends, then 100 more of that on to acc(4).
+        set_offline(acc(2), true);
+        run_to_block(4);
+        let redelegate = |from: u8, to: u8, amount| {
+            dispatch(signed(10), Call::redelegate { from: acc(from), to: acc(to), amount })
+        };
+        assert_eq!(redelegate(2, 3, 600), Ok(()));
+        assert_eq!(redelegate(3, 4, 100), Ok(()));
+        let burned_before = TotalSlashed::get();
+        run_to_era(1);
+        set_offline(acc(2), false);
+        run_jobs_out();
+        // 5% of everything that was at acc(2) in era 0: self 1,000, the 400 left and the
+        // 600 moved (found where it stands now, acc(3), as far as it is still there).
+        assert_eq!(validator(2).self_stake, 950);
+        assert_eq!(Delegations::get(&acc(2), &acc(10)), Some(380));
+        assert_eq!(Delegations::get(&acc(3), &acc(10)), Some(500 - 30));
+        assert_eq!(validator(3).delegated, 470);
+        // The 100 moved on from acc(3) is acc(3)'s risk, not acc(2)'s.
+        assert_eq!(Delegations::get(&acc(4), &acc(10)), Some(100));
+        assert_eq!(TotalSlashed::get() - burned_before, 50 + 20 + 30);
+        check_invariants();
+        // acc(3) was judged and kept its own stake.
+        assert_eq!(validator(3).self_stake, 1_000);
+    });
+}
+
+#[test]
+fn stake_redelegated_before_an_equivocation_report_is_slashed_with_it() {
+    ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
+        run_to_block(3);
+        assert_eq!(
+            dispatch(signed(10), Call::redelegate { from: acc(2), to: acc(3), amount: 1_000 }),
+            Ok(())
+        );
+        assert_eq!(dispatch(Origin::None, report(double_vote(2, 2, 0), None)), Ok(()));
+        run_jobs_out();
+        assert_eq!(validator(2).self_stake, 900);
+        assert_eq!(Delegations::get(&acc(3), &acc(10)), Some(900));
+        check_invariants();
+        // Records of the era go with its history.
+        run_to_era(HISTORY + 2);
+        run_jobs_out();
+        run_to_block(pallet_system::Number::get() + 3);
+        assert_eq!(crate::Redelegations::iter_prefix(&(0, acc(2))).count(), 0);
+        assert!(crate::RedelegatedFrom::get(&0).is_empty());
+    });
+}
+
+#[test]
 fn unjail_early_pays_the_treasury() {
     ExtBuilder::default().build_and_execute(|| {
         set_offline(acc(2), true);

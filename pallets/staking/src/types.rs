@@ -221,6 +221,9 @@ pub enum Stage {
     Delegations(Option<AccountId32>),
     /// Unbonding chunks of accounts after this one (from the first for `None`) are next.
     Unbonding(Option<AccountId32>),
+    /// Stake that delegators after this one (from the first for `None`) redelegated away
+    /// in the job's era is next (slashes only).
+    Redelegated(Option<AccountId32>),
 }
 
 /// What a job does.

@@ -20,7 +20,8 @@ pub const UNSTAKE: (u64, u64) = (110_000_000, 5_000);
 pub const DELEGATE: (u64, u64) = (600_000_000, 20_000);
 /// `undelegate`: 6 reads, 6 writes.
 pub const UNDELEGATE: (u64, u64) = (110_000_000, 5_000);
-/// `redelegate`: an undelegation and a delegation.
+/// `redelegate`: an undelegation, a delegation and the record of the move (2 reads, 2
+/// writes).
 pub const REDELEGATE: (u64, u64) = (700_000_000, 25_000);
 /// `unjail`: 2 reads, 1 write.
 pub const UNJAIL: (u64, u64) = (40_000_000, 2_000);
