@@ -198,6 +198,10 @@ impl pallet_staking::GrandpaKeyOwner for GrandpaKeyOwner {
             .find(|(_, keys)| keys.grandpa.0 == *key)
             .map(|(who, _)| who)
     }
+
+    fn current_set_id() -> u64 {
+        pallet_grandpa::Pallet::<Runtime>::current_set_id()
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@ use crate::{
     ActiveSet, BlockEquivocationProof, BlockEquivocationsReported, Config, CurrentEra, Delegations,
     DelegatorTargets, EquivocationProof, EquivocationsReported, EraIndex, EraReward, EraRewardPot,
     EraStartSlot, ErasPerformance, ErasReward, Error, Event, Job, JobKind, Jobs, JobsRange,
-    LastSlot, NextRelease, OldestHistoryEra, Pallet, PendingJobs, Performance, RedelegatedFrom,
-    Redelegations, ReleaseQueue, Rewards, Stage, Tombstoned, TotalRewarded, TotalSlashed,
-    Unbonding, UnbondingFrom, Validator, ValidatorStatus, Validators, LOG_TARGET,
+    LastSlot, NextRelease, OldestHistoryEra, OldestReportedSet, Pallet, PendingJobs, Performance,
+    RedelegatedFrom, Redelegations, ReleaseQueue, Rewards, Stage, Tombstoned, TotalRewarded,
+    TotalSlashed, Unbonding, UnbondingFrom, Validator, ValidatorStatus, Validators, LOG_TARGET,
 };
 use alloc::collections::BTreeMap;
 use alloc::vec;
@@ -601,6 +601,23 @@ impl<T: Config> Pallet<T> {
             + u64::from(reports.removed)
             + u64::from(moves_removed);
         Self::db_weight(2 + removed, 2 + removed)
+    }
+
+    /// Removes the double-vote records of the oldest authority set before the current
+    /// one (reports of it are refused now), at most `MAX_JOB_STEPS_PER_BLOCK` entries a
+    /// block.
+    pub(crate) fn prune_vote_reports() -> Weight {
+        let current = <T::GrandpaKeyOwner as crate::GrandpaKeyOwner>::current_set_id();
+        let oldest = OldestReportedSet::get();
+        if oldest >= current {
+            return Self::db_weight(1, 0);
+        }
+        let out = EquivocationsReported::clear_prefix(&oldest, Some(T::MAX_JOB_STEPS_PER_BLOCK));
+        if out.complete {
+            OldestReportedSet::put(&oldest.saturating_add(1));
+        }
+        let removed = u64::from(out.removed);
+        Self::db_weight(1 + removed, 1 + removed)
     }
 
     /// Removes up to `limit` [`Redelegations`] records of `era`; returns whether none is

@@ -100,6 +100,7 @@
 //! // No GRANDPA: every equivocation report names an unknown key.
 //! impl pallet_staking::GrandpaKeyOwner for Session {
 //!     fn owner(_: u64, _: &[u8; 32]) -> Option<AccountId32> { None }
+//!     fn current_set_id() -> u64 { 0 }
 //! }
 //! // No Aura: every block equivocation report names an unknown author.
 //! impl pallet_staking::AuraAuthorities for Session {
@@ -248,6 +249,8 @@ pub trait GrandpaKeyOwner {
     /// The account, if `set_id` is the current set and `key` one of its keys; `None`
     /// for older sets (their reports are no longer accepted) and unknown keys.
     fn owner(set_id: u64, key: &[u8; 32]) -> Option<AccountId32>;
+    /// The id of the current authority set.
+    fn current_set_id() -> u64;
 }
 
 storage_prefix!(pub struct ParamsPrefix = PALLET, "Params";);
@@ -275,6 +278,7 @@ storage_prefix!(pub struct TotalRewardedPrefix = PALLET, "TotalRewarded";);
 storage_prefix!(pub struct TotalSlashedPrefix = PALLET, "TotalSlashed";);
 storage_prefix!(pub struct EquivocationsReportedPrefix = PALLET, "EquivocationsReported";);
 storage_prefix!(pub struct EraStartSlotPrefix = PALLET, "EraStartSlot";);
+storage_prefix!(pub struct OldestReportedSetPrefix = PALLET, "OldestReportedSet";);
 storage_prefix!(pub struct RedelegationsPrefix = PALLET, "Redelegations";);
 storage_prefix!(pub struct RedelegatedFromPrefix = PALLET, "RedelegatedFrom";);
 storage_prefix!(pub struct BlockEquivocationsReportedPrefix = PALLET, "BlockEquivocationsReported";);
@@ -375,8 +379,8 @@ pub type TotalRewarded = StorageValue<TotalRewardedPrefix, Balance, ValueQuery>;
 pub type TotalSlashed = StorageValue<TotalSlashedPrefix, Balance, ValueQuery>;
 /// The validators slashed for a double vote, by GRANDPA authority set, with the era of
 /// the report: one slash per validator and set, however many rounds it double voted in
-/// (a set can outlive an era, so an era would let one offence be punished twice). One
-/// entry per punished offence.
+/// (a set can outlive an era, so an era would let one offence be punished twice).
+/// Entries of sets before the current one are pruned ([`OldestReportedSet`]).
 pub type EquivocationsReported = StorageDoubleMap<
     EquivocationsReportedPrefix,
     Twox64Concat,
@@ -387,6 +391,10 @@ pub type EquivocationsReported = StorageDoubleMap<
     OptionQuery,
 >;
 
+/// The oldest GRANDPA authority set that may still have [`EquivocationsReported`]
+/// entries: reports of older sets than the current one are refused, so their entries
+/// are removed, one set at a time, in `on_initialize`.
+pub type OldestReportedSet = StorageValue<OldestReportedSetPrefix, u64, ValueQuery>;
 /// The slot of the block that started the current era (its last block before the
 /// current validators took over): the current Aura authorities author the slots after
 /// it. Absent at genesis (they author every slot).
@@ -844,6 +852,7 @@ impl<T: Config> Hooks for Pallet<T> {
             .saturating_add(Self::run_jobs())
             .saturating_add(Self::release_unbonded(n))
             .saturating_add(Self::prune_history())
+            .saturating_add(Self::prune_vote_reports())
     }
 
     fn try_state(_n: BlockNumber) -> Result<(), &'static str> {
@@ -1291,6 +1300,9 @@ impl<T: Config> Pallet<T> {
                     "Validators slashed for a double vote, by authority set.",
                 ]),
                 EraStartSlot::metadata(&["The slot of the block that started the era."]),
+                OldestReportedSet::metadata(&[
+                    "The oldest authority set that may have double-vote records.",
+                ]),
                 Redelegations::metadata(&[
                     "Stake redelegated away, by era and source validator, then delegator.",
                 ]),

@@ -86,6 +86,7 @@ struct SessionState {
     without_keys: BTreeSet<AccountId32>,
     offline: BTreeSet<AccountId32>,
     slot: u64,
+    grandpa_set: u64,
 }
 
 thread_local! {
@@ -114,14 +115,24 @@ impl CurrentSlot for MockSession {
 }
 
 impl crate::GrandpaKeyOwner for MockSession {
-    /// The current set is 0; validator `acc(i)`'s key is [`grandpa_pair`]`(i)`'s.
+    /// The current set is 0 unless [`set_grandpa_set`] moved it; validator `acc(i)`'s
+    /// key is [`grandpa_pair`]`(i)`'s.
     fn owner(set_id: u64, key: &[u8; 32]) -> Option<AccountId32> {
-        if set_id != 0 {
+        if set_id != Self::current_set_id() {
             return None;
         }
         use sp_core::Pair;
         MockSession::validators().into_iter().find(|v| grandpa_pair(v.0[0]).public().0 == *key)
     }
+
+    fn current_set_id() -> u64 {
+        SESSION.with(|s| s.borrow().grandpa_set)
+    }
+}
+
+/// Makes `id` the current GRANDPA authority set.
+pub(crate) fn set_grandpa_set(id: u64) {
+    SESSION.with(|s| s.borrow_mut().grandpa_set = id);
 }
 
 impl crate::AuraAuthorities for MockSession {

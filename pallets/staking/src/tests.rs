@@ -756,6 +756,27 @@ fn reported_double_votes_are_verified_then_slashed_once_per_set() {
     });
 }
 
+#[test]
+fn double_vote_records_of_past_authority_sets_are_pruned() {
+    ExtBuilder::default().build_and_execute(|| {
+        assert_eq!(dispatch(Origin::None, report(double_vote(2, 2, 0), None)), Ok(()));
+        let next = pallet_system::Number::get() + 1;
+        run_to_block(next);
+        assert!(crate::EquivocationsReported::contains_key(&0, &acc(2)), "set 0 is current");
+        // Set 1 takes over: reports of set 0 are refused, so its records go.
+        set_grandpa_set(1);
+        assert_noop!(
+            dispatch(Origin::None, report(double_vote(3, 3, 0), None)),
+            err(Error::InvalidEquivocationProof)
+        );
+        run_to_block(next + 1);
+        assert!(!crate::EquivocationsReported::contains_key(&0, &acc(2)));
+        assert_eq!(crate::OldestReportedSet::get(), 1);
+        run_to_block(next + 2);
+        assert_eq!(crate::OldestReportedSet::get(), 1, "the current set is kept");
+    });
+}
+
 /// A header of block #5 in `slot`, sealed with `signer`'s Aura key; `salt` tells two
 /// such headers apart.
 fn sealed_header(slot: u64, signer: u8, salt: u8) -> lattice_support::lattice_primitives::Header {
