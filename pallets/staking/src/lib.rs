@@ -1031,8 +1031,22 @@ impl<T: Config> Pallet<T> {
         // The dispatch is transactional: a failure of the second half undoes the first.
         Self::do_undelegate(&who, &from, amount)?;
         Self::do_delegate(&who, &to, amount)?;
-        // The moved stake stays answerable for `from`'s offences of this era.
+        // The moved stake stays answerable for `from`'s offences of this era. Stake going
+        // back to a validator it left in this era answers there through the delegation
+        // again, not through the record of its move.
         let era = CurrentEra::get();
+        let mut back = Redelegations::get(&(era, to), &who);
+        if let Some(i) = back.iter().position(|(v, _)| *v == from) {
+            back[i].1 = back[i].1.saturating_sub(amount);
+            if back[i].1 == 0 {
+                back.remove(i);
+            }
+            if back.is_empty() {
+                Redelegations::remove(&(era, to), &who);
+            } else {
+                Redelegations::insert(&(era, to), &who, &back);
+            }
+        }
         Redelegations::mutate(&(era, from), &who, |moves| {
             match moves.iter_mut().find(|(v, _)| *v == to) {
                 Some((_, moved)) => *moved = moved.saturating_add(amount),

@@ -599,6 +599,27 @@ fn stake_redelegated_away_in_the_offence_era_is_slashed_at_its_new_validator() {
 }
 
 #[test]
+fn stake_moved_back_in_the_era_is_slashed_once() {
+    ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
+        set_offline(acc(2), true);
+        run_to_block(4);
+        let redelegate = |from: u8, to: u8, amount| {
+            dispatch(signed(10), Call::redelegate { from: acc(from), to: acc(to), amount })
+        };
+        // 600 leaves acc(2), 200 of it comes back: 400 is away.
+        assert_eq!(redelegate(2, 3, 600), Ok(()));
+        assert_eq!(redelegate(3, 2, 200), Ok(()));
+        run_to_era(1);
+        set_offline(acc(2), false);
+        run_jobs_out();
+        // 5% of the 1,000 that was at acc(2), once: 30 of the 600 there, 20 of the 400 away.
+        assert_eq!(Delegations::get(&acc(2), &acc(10)), Some(570));
+        assert_eq!(Delegations::get(&acc(3), &acc(10)), Some(380));
+        check_invariants();
+    });
+}
+
+#[test]
 fn stake_redelegated_before_an_equivocation_report_is_slashed_with_it() {
     ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
         run_to_block(3);
