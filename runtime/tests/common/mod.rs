@@ -257,6 +257,18 @@ impl Chain {
         engine.call(&mut ext, method, input)
     }
 
+    /// What the pool learns of `xt` from `engine` at the best block
+    /// (`TaggedTransactionQueue_validate_transaction`, from an external source).
+    pub fn validate(&self, engine: &Engine, xt: &[u8]) -> lattice_primitives::TransactionValidity {
+        let mut input = lattice_primitives::TransactionSource::External.encode();
+        input.extend_from_slice(xt);
+        input.extend_from_slice(&self.best.hash().encode());
+        let out = self
+            .call(engine, "TaggedTransactionQueue_validate_transaction", &input)
+            .expect("call succeeds");
+        Decode::decode(&mut &out[..]).expect("decodes")
+    }
+
     /// Runs native code (such as `try_state`) against the best state.
     pub fn with_state<R>(&self, f: impl FnOnce() -> R) -> R {
         let mut overlay = OverlayedChanges::new();

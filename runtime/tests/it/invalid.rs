@@ -1,24 +1,10 @@
 //! Bad input to the runtime gets a clear refusal and changes nothing.
 
 use crate::common::*;
-use codec::{Decode, Encode};
-use lattice_primitives::{
-    Era, InvalidTransaction, TransactionSource, TransactionValidity, TransactionValidityError,
-};
+use codec::Encode;
+use lattice_primitives::{Era, InvalidTransaction, TransactionValidity, TransactionValidityError};
 use lattice_runtime::LAT;
-use lattice_state::{Backend, Ext, OverlayedChanges};
-
-fn validate(chain: &Chain, engine: &Engine, xt: &[u8]) -> TransactionValidity {
-    let mut overlay = OverlayedChanges::new();
-    let mut ext = Ext::new(&mut overlay, &chain.state);
-    let mut input = TransactionSource::External.encode();
-    input.extend_from_slice(xt);
-    input.extend_from_slice(&chain.best.hash().encode());
-    let out = engine
-        .call(&mut ext, "TaggedTransactionQueue_validate_transaction", &input)
-        .expect("call succeeds");
-    TransactionValidity::decode(&mut &out[..]).expect("decodes")
-}
+use lattice_state::Backend;
 
 fn invalid(e: InvalidTransaction) -> TransactionValidity {
     Err(TransactionValidityError::Invalid(e))
@@ -31,8 +17,8 @@ fn pool_validation_refuses_bad_transactions() {
     let alice = pair("//Alice");
     let bob = account(&pair("//Bob"));
     let good = chain.sign(&alice, transfer_keep_alive(&bob, LAT), 0, 0);
-    assert_eq!(validate(&chain, &Engine::Native, &good), validate(&chain, &wasm, &good));
-    let valid = validate(&chain, &wasm, &good).expect("valid");
+    assert_eq!(chain.validate(&Engine::Native, &good), chain.validate(&wasm, &good));
+    let valid = chain.validate(&wasm, &good).expect("valid");
     assert_eq!(valid.provides, vec![(account(&alice), 0u32).encode()]);
     assert!(valid.requires.is_empty());
 
@@ -40,21 +26,21 @@ fn pool_validation_refuses_bad_transactions() {
     // signature tag, then the signature.
     let mut bad_sig = good.clone();
     bad_sig[2 + 1 + 33 + 1 + 10] ^= 0xff;
-    assert_eq!(validate(&chain, &wasm, &bad_sig), invalid(InvalidTransaction::BadProof));
+    assert_eq!(chain.validate(&wasm, &bad_sig), invalid(InvalidTransaction::BadProof));
     let truncated = &good[..good.len() - 3];
-    assert_eq!(validate(&chain, &wasm, truncated), invalid(InvalidTransaction::Call), "truncated");
+    assert_eq!(chain.validate(&wasm, truncated), invalid(InvalidTransaction::Call), "truncated");
 
     // A future nonce is kept for later with a `requires` tag; a stale one is refused.
     let future = chain.sign(&alice, transfer_keep_alive(&bob, LAT), 5, 0);
-    let v = validate(&chain, &wasm, &future).expect("future is valid for the pool");
+    let v = chain.validate(&wasm, &future).expect("future is valid for the pool");
     assert_eq!(v.requires, vec![(account(&alice), 4u32).encode()]);
     chain.produce(&wasm, std::slice::from_ref(&good)).expect("block");
-    assert_eq!(validate(&chain, &wasm, &good), invalid(InvalidTransaction::Stale), "replay");
+    assert_eq!(chain.validate(&wasm, &good), invalid(InvalidTransaction::Stale), "replay");
 
     // An account with nothing cannot pay.
     let pauper = pair("//Pauper");
     let xt = chain.sign(&pauper, transfer_keep_alive(&bob, 1), 0, 0);
-    assert_eq!(validate(&chain, &wasm, &xt), invalid(InvalidTransaction::Payment));
+    assert_eq!(chain.validate(&wasm, &xt), invalid(InvalidTransaction::Payment));
 
     // Signed for another chain.
     let other = sign_with(
@@ -66,7 +52,7 @@ fn pool_validation_refuses_bad_transactions() {
         1,
         0,
     );
-    assert_eq!(validate(&chain, &wasm, &other), invalid(InvalidTransaction::BadProof));
+    assert_eq!(chain.validate(&wasm, &other), invalid(InvalidTransaction::BadProof));
 
     // Mortal, born at an unknown block.
     let mortal = sign_with(
@@ -78,7 +64,7 @@ fn pool_validation_refuses_bad_transactions() {
         1,
         0,
     );
-    assert_eq!(validate(&chain, &wasm, &mortal), invalid(InvalidTransaction::AncientBirthBlock));
+    assert_eq!(chain.validate(&wasm, &mortal), invalid(InvalidTransaction::AncientBirthBlock));
 
     // Mortal, born at block 1 that we know: valid, with a bounded longevity.
     let birth = chain.best.hash();
@@ -91,7 +77,7 @@ fn pool_validation_refuses_bad_transactions() {
         1,
         0,
     );
-    let v = validate(&chain, &wasm, &mortal).expect("valid mortal");
+    let v = chain.validate(&wasm, &mortal).expect("valid mortal");
     assert!(v.longevity <= 64, "{}", v.longevity);
 }
 

@@ -207,28 +207,25 @@ fn double_vote(set_id: u64, signer: &str) -> pallet_staking::EquivocationProof {
     unsigned(sa, sb)
 }
 
+/// The unsigned extrinsic of a staking call (a report).
+fn unsigned(call: pallet_staking::Call) -> Vec<u8> {
+    lattice_runtime::Extrinsic::new_unsigned(RuntimeCall::Staking(call)).encode()
+}
+
 fn report(proof: pallet_staking::EquivocationProof, reporter: AccountId32) -> Vec<u8> {
-    lattice_runtime::Extrinsic::new_unsigned(RuntimeCall::Staking(
-        pallet_staking::Call::report_equivocation {
-            proof: Box::new(proof),
-            reporter: Some(reporter),
-        },
-    ))
-    .encode()
+    unsigned(pallet_staking::Call::report_equivocation {
+        proof: Box::new(proof),
+        reporter: Some(reporter),
+    })
 }
 
 #[test]
 fn a_reported_double_vote_jails_and_slashes_the_voter_once() {
-    use lattice_primitives::{InvalidTransaction, TransactionValidity, TransactionValidityError};
+    use lattice_primitives::{InvalidTransaction, TransactionValidityError};
     let wasm = Engine::wasm(wasm_binary());
     let mut chain = Chain::new(&[0, 1], &[]);
     let (bob, charlie) = (AccountId32(DEV_KEYS[1].1), AccountId32(DEV_KEYS[2].1));
-    let validate = |chain: &Chain, xt: &[u8]| -> TransactionValidity {
-        let mut input = vec![2u8]; // TransactionSource::External
-        input.extend_from_slice(xt);
-        input.extend_from_slice(&chain.best.hash().0);
-        api(&wasm, chain, "TaggedTransactionQueue_validate_transaction", &input)
-    };
+    let validate = |chain: &Chain, xt: &[u8]| chain.validate(&wasm, xt);
     let good = report(double_vote(0, "//Bob"), charlie);
     assert!(validate(&chain, &good).is_ok());
     // Signed by another key, or for a set that is not the current one: refused.
@@ -290,27 +287,19 @@ fn block_report(slot: u64, signer: &str, reporter: AccountId32) -> Vec<u8> {
         first_header: sealed_header(slot, signer, 1),
         second_header: sealed_header(slot, signer, 2),
     };
-    lattice_runtime::Extrinsic::new_unsigned(RuntimeCall::Staking(
-        pallet_staking::Call::report_block_equivocation {
-            proof: Box::new(proof),
-            reporter: Some(reporter),
-        },
-    ))
-    .encode()
+    unsigned(pallet_staking::Call::report_block_equivocation {
+        proof: Box::new(proof),
+        reporter: Some(reporter),
+    })
 }
 
 #[test]
 fn two_reported_blocks_of_one_slot_jail_and_slash_their_author_once() {
-    use lattice_primitives::{InvalidTransaction, TransactionValidity, TransactionValidityError};
+    use lattice_primitives::{InvalidTransaction, TransactionValidityError};
     let wasm = Engine::wasm(wasm_binary());
     let mut chain = Chain::new(&[0, 1], &[]);
     let (bob, charlie) = (AccountId32(DEV_KEYS[1].1), AccountId32(DEV_KEYS[2].1));
-    let validate = |chain: &Chain, xt: &[u8]| -> TransactionValidity {
-        let mut input = vec![2u8]; // TransactionSource::External
-        input.extend_from_slice(xt);
-        input.extend_from_slice(&chain.best.hash().0);
-        api(&wasm, chain, "TaggedTransactionQueue_validate_transaction", &input)
-    };
+    let validate = |chain: &Chain, xt: &[u8]| chain.validate(&wasm, xt);
     // Slots 1, 2 and 3; Bob (authority 1 of 2) authors the odd ones.
     for _ in 0..3 {
         chain.produce(&wasm, &[]).unwrap();
