@@ -716,6 +716,17 @@ fn double_vote(i: u8, signer: u8, set_id: u64) -> crate::EquivocationProof {
     proof
 }
 
+/// An unsigned report both the pool and dispatch refuse: `pool` as its validity, `error`
+/// at dispatch, with storage unchanged.
+fn assert_report_refused(
+    call: Call,
+    pool: lattice_support::lattice_primitives::InvalidTransaction,
+    error: Error,
+) {
+    assert_eq!(Staking::validate_unsigned(&call), Err(pool.into()), "{call:?}");
+    assert_noop!(dispatch(Origin::None, call), err(error));
+}
+
 fn report(proof: crate::EquivocationProof, reporter: Option<lattice_support::AccountId32>) -> Call {
     Call::report_equivocation { proof: alloc::boxed::Box::new(proof), reporter }
 }
@@ -736,14 +747,8 @@ fn reported_double_votes_are_verified_then_slashed_once_per_set() {
             e.second = e.first;
         }
         for bad in [double_vote(2, 3, 0), double_vote(2, 2, 1), same, double_vote(7, 7, 0)] {
-            assert_eq!(
-                Staking::validate_unsigned(&report(bad.clone(), None)),
-                Err(InvalidTransaction::BadProof.into())
-            );
-            assert_noop!(
-                dispatch(Origin::None, report(bad, None)),
-                err(Error::InvalidEquivocationProof)
-            );
+            let refused = (InvalidTransaction::BadProof, Error::InvalidEquivocationProof);
+            assert_report_refused(report(bad, None), refused.0, refused.1);
         }
         // Only unsigned.
         assert_noop!(dispatch(signed(9), report(good.clone(), None)), DispatchError::BadOrigin);
@@ -754,13 +759,10 @@ fn reported_double_votes_are_verified_then_slashed_once_per_set() {
         assert_eq!(dispatch(Origin::None, report(good.clone(), Some(acc(9)))), Ok(()));
         assert!(validator(2).is_jailed());
         // A second report in the set (even of another round) is stale.
-        assert_eq!(
-            Staking::validate_unsigned(&report(good.clone(), None)),
-            Err(InvalidTransaction::Stale.into())
-        );
-        assert_noop!(
-            dispatch(Origin::None, report(good, None)),
-            err(Error::EquivocationAlreadyReported)
+        assert_report_refused(
+            report(good, None),
+            InvalidTransaction::Stale,
+            Error::EquivocationAlreadyReported,
         );
         run_jobs_out();
         assert_eq!(validator(2).self_stake, 900);
@@ -880,15 +882,8 @@ fn reported_block_equivocations_are_verified_then_slashed_once_per_era() {
             two_blocks(2, 2, old),
             two_blocks(2, 2, future),
         ] {
-            assert_eq!(
-                Staking::validate_unsigned(&block_report(bad.clone(), None)),
-                Err(InvalidTransaction::BadProof.into()),
-                "{bad:?}"
-            );
-            assert_noop!(
-                dispatch(Origin::None, block_report(bad, None)),
-                err(Error::InvalidEquivocationProof)
-            );
+            let refused = (InvalidTransaction::BadProof, Error::InvalidEquivocationProof);
+            assert_report_refused(block_report(bad, None), refused.0, refused.1);
         }
         assert_noop!(
             dispatch(signed(9), block_report(good.clone(), None)),
@@ -901,14 +896,10 @@ fn reported_block_equivocations_are_verified_then_slashed_once_per_era() {
         assert!(staking_events()
             .contains(&Event::EquivocationReported { offender: acc(2), reporter: Some(acc(9)) }));
         // Another pair of blocks of the same author in the era is stale.
-        let again = two_blocks(2, 2, slot - 4);
-        assert_eq!(
-            Staking::validate_unsigned(&block_report(again.clone(), None)),
-            Err(InvalidTransaction::Stale.into())
-        );
-        assert_noop!(
-            dispatch(Origin::None, block_report(again, None)),
-            err(Error::EquivocationAlreadyReported)
+        assert_report_refused(
+            block_report(two_blocks(2, 2, slot - 4), None),
+            InvalidTransaction::Stale,
+            Error::EquivocationAlreadyReported,
         );
         run_jobs_out();
         // 10% of 1,000 self + 1,000 delegated burned, 10% of that to the reporter.
