@@ -99,6 +99,23 @@ fn wait_for_era(nodes: &[&Node], era_index: u64) {
     });
 }
 
+/// Waits until every node sees `who` author a block in era `era_index`.
+fn wait_for_authoring(nodes: &[&Node], who: &str, era_index: u64, what: &str) {
+    wait_for(nodes, ERA_WAIT, what, || {
+        nodes.iter().all(|n| {
+            let p = &validator(n, who).unwrap()["performance"]["current"];
+            p["era"] == json!(era_index) && p["authored"].as_u64().unwrap() >= 1
+        })
+    });
+}
+
+/// Waits until every node has finalized the second block of era `era_index`, and they
+/// agree on it.
+fn wait_for_finality_in_era(nodes: &[&Node], era_index: u64, what: &str) {
+    let second = ERA_LENGTH * era_index as u32 + 2;
+    wait_for(nodes, ERA_WAIT, what, || agree_on_finalized(nodes, second));
+}
+
 /// Waits until every node has finalized one block more than the highest finalized
 /// block any of them had, and they agree on it.
 fn wait_for_finality_progress(nodes: &[&Node], what: &str) {
@@ -181,16 +198,8 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
         assert_eq!(aura_authorities(node).len(), 5);
         assert_eq!(validator(node, &erin_id).unwrap()["elected"], json!(true));
     }
-    wait_for(&refs, ERA_WAIT, "Erin authoring a block", || {
-        refs.iter().all(|n| {
-            let p = &validator(n, &erin_id).unwrap()["performance"]["current"];
-            p["era"] == json!(erin_era) && p["authored"].as_u64().unwrap() >= 1
-        })
-    });
-    let first_of_era = ERA_LENGTH * erin_era as u32 + 1;
-    wait_for(&refs, ERA_WAIT, "finality under the set of five", || {
-        agree_on_finalized(&refs, first_of_era + 1)
-    });
+    wait_for_authoring(&refs, &erin_id, erin_era, "Erin authoring a block");
+    wait_for_finality_in_era(&refs, erin_era, "finality under the set of five");
     eprintln!(
         "era {erin_era}: Erin authors and the five finalize (#{} finalized, {:.0} s)",
         nodes[0].finalized().0,
@@ -227,10 +236,7 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
         // Erin kept her slots and was not judged.
         assert_eq!(validator(node, &erin_id).unwrap()["jailedUntil"], json!(null));
     }
-    let first_of_era = ERA_LENGTH * jail_era as u32 + 1;
-    wait_for(&live, ERA_WAIT, "finality without Dave", || {
-        agree_on_finalized(&live, first_of_era + 1)
-    });
+    wait_for_finality_in_era(&live, jail_era, "finality without Dave");
     eprintln!(
         "era {jail_era}: Dave jailed and slashed 5% on four nodes (#{} finalized, {:.0} s)",
         nodes[0].finalized().0,
@@ -249,10 +255,7 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
     assert_eq!(until, jail_era + 2, "jailed for the era judged and two more");
     for era_index in jail_era + 1..=until {
         wait_for_era(&refs, era_index);
-        let first_of_era = ERA_LENGTH * era_index as u32 + 1;
-        wait_for(&refs, ERA_WAIT, "finality by four while Dave is jailed", || {
-            agree_on_finalized(&refs, first_of_era + 1)
-        });
+        wait_for_finality_in_era(&refs, era_index, "finality by four while Dave is jailed");
     }
     let unjail = builder.signed(
         &dave,
@@ -272,16 +275,8 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
         assert_eq!(validator(node, &dave_id).unwrap()["elected"], json!(true));
         assert_eq!(aura_authorities(node).len(), 5);
     }
-    wait_for(&refs, ERA_WAIT, "Dave authoring again", || {
-        refs.iter().all(|n| {
-            let p = &validator(n, &dave_id).unwrap()["performance"]["current"];
-            p["era"] == json!(back_era) && p["authored"].as_u64().unwrap() >= 1
-        })
-    });
-    let first_of_era = ERA_LENGTH * back_era as u32 + 1;
-    wait_for(&refs, ERA_WAIT, "finality with Dave back", || {
-        agree_on_finalized(&refs, first_of_era + 1)
-    });
+    wait_for_authoring(&refs, &dave_id, back_era, "Dave authoring again");
+    wait_for_finality_in_era(&refs, back_era, "finality with Dave back");
     eprintln!(
         "era {back_era}: Dave is back (#{} finalized, {:.0} s)",
         nodes[0].finalized().0,
