@@ -470,6 +470,9 @@ pub(crate) fn submit_slot_equivocations(
 ) -> usize {
     use codec::Encode;
     use lattice_primitives::api::methods::STAKING_BLOCK_EQUIVOCATION_REPORT;
+    if found.is_empty() {
+        return 0;
+    }
     let best = client.info().best_hash;
     let authorities = match lattice_consensus::aura::authorities(client, &best) {
         Ok(a) if !a.is_empty() => a,
