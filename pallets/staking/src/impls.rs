@@ -406,15 +406,25 @@ impl<T: Config> Pallet<T> {
                             *slashed = slashed.saturating_add(burned);
                         }
                         moves.retain(|(_, moved)| *moved > 0);
-                        if moves.is_empty() {
-                            Redelegations::remove(&key, &who);
-                        } else {
-                            Redelegations::insert(&key, &who, &moves);
-                        }
+                        Self::store_moves(&key, &who, moves);
                     }
                     job.stage = Stage::Redelegated(Some(who));
                 }
             }
+        }
+    }
+
+    /// Stores `who`'s [`Redelegations`] record under `key` (era, source), removing it
+    /// when nothing is left in it.
+    pub(crate) fn store_moves(
+        key: &(EraIndex, AccountId32),
+        who: &AccountId32,
+        moves: Vec<(AccountId32, Balance)>,
+    ) {
+        if moves.is_empty() {
+            Redelegations::remove(key, who);
+        } else {
+            Redelegations::insert(key, who, &moves);
         }
     }
 

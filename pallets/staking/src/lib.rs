@@ -1038,14 +1038,8 @@ impl<T: Config> Pallet<T> {
         let mut back = Redelegations::get(&(era, to), &who);
         if let Some(i) = back.iter().position(|(v, _)| *v == from) {
             back[i].1 = back[i].1.saturating_sub(amount);
-            if back[i].1 == 0 {
-                back.remove(i);
-            }
-            if back.is_empty() {
-                Redelegations::remove(&(era, to), &who);
-            } else {
-                Redelegations::insert(&(era, to), &who, &back);
-            }
+            back.retain(|(_, moved)| *moved > 0);
+            Self::store_moves(&(era, to), &who, back);
         }
         Redelegations::mutate(&(era, from), &who, |moves| {
             match moves.iter_mut().find(|(v, _)| *v == to) {
