@@ -371,6 +371,8 @@ pub async fn start(
         dialing: HashSet::new(),
         dropped_events: 0,
         discover_local: config.discover_local,
+        next_walk: 1,
+        walk_gap: 1,
     };
     let task = tokio::spawn(worker.run(commands_rx));
     Ok((NetworkService { shared, commands: commands_tx }, events_rx, task))
@@ -394,7 +396,14 @@ struct Worker {
     dialing: HashSet<PeerId>,
     dropped_events: u64,
     discover_local: bool,
+    /// The tick of the next Kademlia walk.
+    next_walk: u64,
+    /// Ticks between the last walk and the next one (doubling up to [`MAX_WALK_GAP`]).
+    walk_gap: u64,
 }
+
+/// The longest gap, in one-second ticks, between two Kademlia walks.
+const MAX_WALK_GAP: u64 = 30;
 
 /// Whether an address is reachable from the internet (not loopback, private or
 /// link-local); others are only used with `--discover-local`.
@@ -449,7 +458,15 @@ impl Worker {
             self.dial_reserved();
         }
         let outbound = self.shared.peers.read().values().filter(|p| !p.inbound).count();
-        if ticks.is_multiple_of(30) || (ticks.is_multiple_of(5) && outbound == 0) {
+        // Walks at ticks 1, 3, 7, 15, 31, then every 30: peers that joined the boot node
+        // after this node's first walk are found in seconds, not after half a minute;
+        // and every 5 ticks while no outbound peer is connected.
+        let due = ticks >= self.next_walk;
+        if due {
+            self.walk_gap = (self.walk_gap * 2).min(MAX_WALK_GAP);
+            self.next_walk = ticks + self.walk_gap;
+        }
+        if due || (ticks.is_multiple_of(5) && outbound == 0) {
             self.bootstrap();
         }
         if ticks.is_multiple_of(10) {
