@@ -76,6 +76,28 @@ impl Database {
         Ok(hash)
     }
 
+    /// Stores a block whose ancestors are not stored, with its whole state, as the best
+    /// and finalized block (warp sync: the state was downloaded and proven against the
+    /// header, the justification proves the header final). `state` must be computed on
+    /// the empty state. Blocks after it import as usual; blocks between genesis and it
+    /// stay absent.
+    ///
+    /// Only a database that holds nothing but its genesis block takes one; otherwise it
+    /// fails with [`Error::NotFresh`], writing nothing. The genesis state stays stored.
+    pub fn import_warp_target(
+        &self,
+        block: Block,
+        justification: Option<Justification>,
+        state: StateCommit,
+    ) -> Result<H256> {
+        let _writer = self.inner.write_lock.lock();
+        let mut staged = Staged::new(&self.inner);
+        let genesis = staged.require_genesis()?;
+        let hash = staged.import_warp_target(genesis, block, justification, state)?;
+        staged.write()?;
+        Ok(hash)
+    }
+
     /// Finalizes block `hash` and its ancestors, storing `justification` with it.
     ///
     /// Forks that do not contain the block are removed with their states; states that
@@ -367,6 +389,60 @@ impl<'a> Staged<'a> {
                 self.finalize(hash, None)?;
             }
         }
+        Ok(hash)
+    }
+
+    fn import_warp_target(
+        &mut self,
+        genesis: H256,
+        Block { header, extrinsics }: Block,
+        justification: Option<Justification>,
+        state: StateCommit,
+    ) -> Result<H256> {
+        let hash = header.hash();
+        let number = header.number;
+        if self.meta.best != (genesis, 0) {
+            return Err(Error::NotFresh { best_number: self.meta.best.1 });
+        }
+        if number == 0 {
+            return Err(Error::InvalidNumber { hash, number, parent_number: None });
+        }
+        if state.root != header.state_root.0 {
+            return Err(Error::StateRootMismatch {
+                hash,
+                header: header.state_root,
+                computed: H256(state.root),
+            });
+        }
+        let empty = H256(sp_trie::empty_trie_root::<lattice_state::Layout>().0);
+        if state.parent_root != empty.0 {
+            return Err(Error::ParentStateMismatch {
+                hash,
+                expected: empty,
+                found: H256(state.parent_root),
+            });
+        }
+        let mut transaction = state.transaction;
+        for (key, (node, rc)) in transaction.drain() {
+            if rc > 0 {
+                self.add_ref(key, node);
+            }
+        }
+        // Final from the start: no journal, nothing to revert.
+        self.bodies.insert(hash, Some(extrinsics.encode()));
+        if let Some(justification) = justification {
+            self.justifications.insert(hash, Some(vec![justification]));
+        }
+        self.headers.insert(hash, Some(header));
+        self.by_number.insert((number, hash), true);
+        self.canonical.insert(number, Some(hash));
+        self.meta = Meta {
+            genesis: Some(genesis),
+            best: (hash, number),
+            finalized: (hash, number),
+            lowest_state: number,
+        };
+        self.sync = true;
         Ok(hash)
     }
 

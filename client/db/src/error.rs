@@ -179,6 +179,12 @@ pub enum Error {
         /// How many unfinalized blocks the best chain has.
         revertible: BlockNumber,
     },
+    /// A warp-sync target was offered to a database holding more than its genesis block.
+    #[error("the database already holds blocks up to #{best_number}: warp sync needs a fresh one")]
+    NotFresh {
+        /// The best block's number.
+        best_number: BlockNumber,
+    },
     /// The state of a block is no longer kept (state pruning).
     #[error(
         "the state of block {hash} (#{number}) is pruned; states from #{lowest_kept} are kept"

@@ -8,3 +8,4 @@ mod forks;
 mod lock;
 mod pruning;
 mod state;
+mod warp;

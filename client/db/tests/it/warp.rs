@@ -1,0 +1,148 @@
+//! Warp-sync targets: a block stored with its whole state and no ancestors, final from
+//! the start, on which the chain then grows and prunes as usual.
+
+use crate::common::{
+    changes_for, commit_genesis, genesis_pairs, header, import, live_node_hashes, open,
+    stored_node_hashes, Model,
+};
+use lattice_db::{Error, PruningMode};
+use lattice_primitives::{Block, OpaqueExtrinsic, H256};
+use lattice_state::{InMemoryBackend, OverlayedChanges, StateCommit};
+use std::collections::HashSet;
+
+const TARGET: u32 = 1_000;
+
+/// The state of the target: other keys and values than genesis, with some shared.
+fn target_pairs() -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut pairs = genesis_pairs(150);
+    pairs.extend((0..200).map(|i| (format!("later{i:04}").into_bytes(), vec![i as u8; 50])));
+    pairs
+}
+
+fn whole_state(pairs: Vec<(Vec<u8>, Vec<u8>)>) -> StateCommit {
+    let mut overlay = OverlayedChanges::new();
+    for (k, v) in pairs {
+        overlay.set_storage(k, Some(v));
+    }
+    overlay.drain_commit(&InMemoryBackend::default()).unwrap()
+}
+
+fn target_block(state: &StateCommit) -> Block {
+    Block {
+        header: header(H256([7; 32]), TARGET, state.root, 1),
+        extrinsics: vec![OpaqueExtrinsic(b"xt".to_vec())],
+    }
+}
+
+#[test]
+fn a_warp_target_becomes_best_and_final_and_the_chain_grows_and_prunes_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), PruningMode::Constrained(4));
+    let genesis = commit_genesis(&db, genesis_pairs(100));
+    let genesis_nodes = live_node_hashes(&db, &genesis);
+
+    let state = whole_state(target_pairs());
+    let block = target_block(&state);
+    let justification = (*b"FRNK", vec![1, 2, 3]);
+    let target = db.import_warp_target(block.clone(), Some(justification.clone()), state).unwrap();
+    assert_eq!(target, block.header.hash());
+    let info = db.info().unwrap();
+    assert_eq!((info.best_hash, info.best_number), (target, TARGET));
+    assert_eq!((info.finalized_hash, info.finalized_number), (target, TARGET));
+    assert_eq!(info.lowest_state, TARGET);
+    assert_eq!(db.hash(TARGET).unwrap(), Some(target));
+    assert_eq!(db.hash(TARGET - 1).unwrap(), None);
+    assert_eq!(db.hash(0).unwrap(), Some(genesis));
+    assert_eq!(db.block(&target).unwrap(), Some(block));
+    assert_eq!(db.justifications(&target).unwrap(), Some(vec![justification]));
+    assert_eq!(db.leaves().unwrap(), vec![(target, TARGET)]);
+    assert!(matches!(db.state_at(&genesis), Err(Error::StatePruned { .. })));
+
+    let mut model = Model::default();
+    model.genesis(target, target_pairs());
+    model.assert_state(&db, &target);
+    // A second target, or an ordinary block below it, is refused.
+    let again = whole_state(vec![(b"k".to_vec(), b"v".to_vec())]);
+    assert!(matches!(
+        db.import_warp_target(target_block(&again), None, again),
+        Err(Error::NotFresh { best_number: TARGET })
+    ));
+
+    // The chain grows on the target; finality prunes the target's state away.
+    let mut parent = target;
+    let mut blocks = vec![target];
+    for n in 1..=10u32 {
+        let changes = changes_for(n, 0, 20, 150);
+        parent = model.import(&db, parent, &changes, 0, true);
+        blocks.push(parent);
+        db.finalize(&parent, None).unwrap();
+    }
+    let info = db.info().unwrap();
+    assert_eq!(info.finalized_number, TARGET + 10);
+    assert_eq!(info.lowest_state, TARGET + 7);
+    assert!(matches!(db.state_at(&target), Err(Error::StatePruned { .. })));
+    for hash in &blocks[7..] {
+        model.assert_state(&db, hash);
+    }
+    // Stored nodes: exactly those of the kept states, plus genesis's, which stays.
+    let mut live: HashSet<[u8; 32]> = genesis_nodes;
+    for hash in &blocks[7..] {
+        live.extend(live_node_hashes(&db, hash));
+    }
+    drop(db);
+    assert_eq!(stored_node_hashes(dir.path()), live);
+
+    // All of it survives a reopen.
+    let db = open(dir.path(), PruningMode::Constrained(4));
+    assert_eq!(db.info().unwrap().finalized_hash, blocks[10]);
+    model.assert_state(&db, &blocks[10]);
+}
+
+#[test]
+fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), PruningMode::Archive);
+    let state = whole_state(target_pairs());
+    assert!(matches!(
+        db.import_warp_target(target_block(&state), None, state),
+        Err(Error::NoGenesis)
+    ));
+    let genesis = commit_genesis(&db, genesis_pairs(10));
+    let before = db.info().unwrap();
+
+    // A state that is not the header's.
+    let state = whole_state(target_pairs());
+    let mut block = target_block(&state);
+    block.header.state_root = H256([9; 32]);
+    assert!(matches!(
+        db.import_warp_target(block, None, state),
+        Err(Error::StateRootMismatch { .. })
+    ));
+    // A state computed on another state than the empty one.
+    let on_genesis = {
+        let mut overlay = OverlayedChanges::new();
+        overlay.set_storage(b"extra".to_vec(), Some(b"1".to_vec()));
+        overlay.drain_commit(&db.state_at(&genesis).unwrap()).unwrap()
+    };
+    assert!(matches!(
+        db.import_warp_target(target_block(&on_genesis), None, on_genesis),
+        Err(Error::ParentStateMismatch { .. })
+    ));
+    // A target numbered 0.
+    let state = whole_state(target_pairs());
+    let mut block = target_block(&state);
+    block.header.number = 0;
+    assert!(matches!(
+        db.import_warp_target(block, None, state),
+        Err(Error::InvalidNumber { .. })
+    ));
+    assert_eq!(db.info().unwrap(), before, "nothing written");
+
+    // Once a block follows genesis, the database is no longer fresh.
+    import(&db, genesis, &changes_for(1, 0, 5, 10), 0, true);
+    let state = whole_state(target_pairs());
+    assert!(matches!(
+        db.import_warp_target(target_block(&state), None, state),
+        Err(Error::NotFresh { best_number: 1 })
+    ));
+}
