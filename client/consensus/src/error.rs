@@ -64,6 +64,9 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A warp proof cannot be built here, or does not verify.
+    #[error("warp proof: {0}")]
+    WarpProof(String),
     /// An error of the GRANDPA voter.
     #[error("GRANDPA voter: {0:?}")]
     Grandpa(finality_grandpa::Error),

@@ -27,6 +27,7 @@
 pub mod equivocation;
 pub mod gossip;
 mod voter;
+pub mod warp;
 
 pub use equivocation::{EquivocationLog, EquivocationProof, VoteEquivocation};
 pub use voter::run_grandpa;
@@ -166,6 +167,21 @@ impl GrandpaJustification {
         if !input.is_empty() {
             return Err(bad("trailing bytes".into()));
         }
+        justification.check(hash, number, set_id, voters)?;
+        Ok(justification)
+    }
+
+    /// Checks that this justification proves `(hash, number)` final for the voter set
+    /// `voters` with id `set_id` (see [`GrandpaJustification::verify`]).
+    pub fn check(
+        &self,
+        hash: H256,
+        number: BlockNumber,
+        set_id: u64,
+        voters: &[(AuthorityId, u64)],
+    ) -> Result<()> {
+        let bad = |reason: String| Error::BadJustification { hash, reason };
+        let justification = self;
         let commit = &justification.commit;
         if (commit.target_hash, commit.target_number) != (hash, number) {
             return Err(bad(format!(
@@ -196,7 +212,7 @@ impl GrandpaJustification {
         if !result.is_valid() {
             return Err(bad("the precommits do not reach the threshold".into()));
         }
-        Ok(justification)
+        Ok(())
     }
 }
 
