@@ -37,6 +37,7 @@ pub(crate) fn config(dir: &std::path::Path, name: &str) -> Result<Configuration,
         grandpa_gossip: Duration::from_millis(333),
         pool: lattice_txpool::Options::default(),
         network: None,
+        sync: Default::default(),
     })
 }
 

@@ -65,6 +65,17 @@ pub(crate) enum RpcMethodsArg {
     Unsafe,
 }
 
+/// `--sync`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub(crate) enum SyncArg {
+    /// Download and execute every block from genesis.
+    #[default]
+    Full,
+    /// Download the finalized state proven by GRANDPA justifications, then the blocks
+    /// after it (only on a fresh database).
+    Warp,
+}
+
 /// Running the node.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct RunCmd {
@@ -165,6 +176,9 @@ pub(crate) struct RunCmd {
     /// Allow private and loopback addresses from discovery.
     #[arg(long)]
     pub(crate) discover_local: bool,
+    /// How a fresh database catches up with the network.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = SyncArg::Full)]
+    pub(crate) sync: SyncArg,
     /// Prometheus port.
     #[arg(long, value_name = "PORT", default_value_t = 9615)]
     pub(crate) prometheus_port: u16,

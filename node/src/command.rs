@@ -3,7 +3,7 @@
 use crate::chain_spec::load_spec;
 use crate::cli::{
     BuildSpecCmd, Cli, Command, ExportBlocksCmd, ExportChainSpecCmd, ImportBlocksCmd,
-    PurgeChainCmd, RevertCmd, RpcMethodsArg, RunCmd, SharedParams,
+    PurgeChainCmd, RevertCmd, RpcMethodsArg, RunCmd, SharedParams, SyncArg,
 };
 use crate::version::{impl_version, IMPL_NAME};
 use clap::Parser;
@@ -88,6 +88,7 @@ fn offline_config(shared: &SharedParams) -> Result<Configuration, String> {
         grandpa_gossip: Duration::from_millis(333),
         pool: lattice_txpool::Options::default(),
         network: None,
+        sync: Default::default(),
     })
 }
 
@@ -133,6 +134,17 @@ fn run_node(cmd: RunCmd) -> Result<(), String> {
     let pruning = match &cmd.state_pruning {
         Some(p) => Some(p.parse::<PruningMode>().map_err(|e| e.to_string())?),
         None => None,
+    };
+    let sync = match cmd.sync {
+        SyncArg::Full => lattice_service::network::SyncMode::Full,
+        // An archive keeps every state from genesis on; a warp-synced node has none
+        // before its target.
+        SyncArg::Warp if pruning.is_some_and(|p| p.is_archive()) => {
+            return Err("--sync warp cannot build an archive node (--state-pruning archive): \
+                        it never has the states before the block it warps to"
+                .into());
+        }
+        SyncArg::Warp => lattice_service::network::SyncMode::Warp,
     };
 
     let external = cmd.rpc_external || cmd.unsafe_rpc_external;
@@ -202,6 +214,7 @@ fn run_node(cmd: RunCmd) -> Result<(), String> {
         grandpa_gossip: Duration::from_millis(333),
         pool: pool_options(cmd.pool_limit, cmd.pool_kbytes),
         network: None,
+        sync,
     };
     let mut config = config;
     config.network = Some(network_config(&cmd, &config)?);

@@ -86,6 +86,7 @@ async fn start_node(
         roles: ROLE_FULL,
         slot_ms: 2000,
         should_have_peers: true,
+        sync: Default::default(),
     };
     let started = network::start(net, params, |_| None).await.map_err(|e| e.to_string())?;
     Ok((started.service, started.tasks))

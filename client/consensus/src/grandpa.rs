@@ -216,6 +216,35 @@ impl GrandpaJustification {
     }
 }
 
+/// A justification of `(hash, number)` made of one precommit by each of `voters` in
+/// round `round` of set `set_id`: what a commit of those voters amounts to. For chains
+/// whose voters are all local keys (benchmarks, tests); a running network's
+/// justifications come from the voter.
+pub fn sign_justification(
+    voters: &[sp_core::ed25519::Pair],
+    round: u64,
+    set_id: u64,
+    hash: H256,
+    number: BlockNumber,
+) -> GrandpaJustification {
+    use sp_core::Pair;
+    let precommit = Precommit { target_hash: hash, target_number: number };
+    let payload = localized_payload(round, set_id, &Message::Precommit(precommit.clone()));
+    let precommits = voters
+        .iter()
+        .map(|pair| finality_grandpa::SignedPrecommit {
+            precommit: precommit.clone(),
+            signature: pair.sign(&payload).0,
+            id: pair.public().0,
+        })
+        .collect();
+    GrandpaJustification {
+        round,
+        commit: Commit { target_hash: hash, target_number: number, precommits },
+        votes_ancestries: Vec::new(),
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

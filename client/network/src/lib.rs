@@ -10,7 +10,8 @@
 //!                   ├─ identify, ping
 //!                   ├─ Kademlia (/<genesis>/kad, seeded by boot nodes), mDNS
 //!                   └─ request-response per protocol: /<genesis>/{status/1,
-//!                      block-announces/1, transactions/1, grandpa/1, sync/2, state/2}
+//!                      block-announces/1, transactions/1, grandpa/1, sync/2, state/2,
+//!                      sync/warp}
 //! ```
 //!
 //! - The network carries bytes; the node decodes them. Sizes are checked while reading

@@ -22,17 +22,21 @@ pub enum Protocol {
     Sync,
     /// State entries with proofs (request-response).
     State,
+    /// GRANDPA warp proofs: the authority set changes up to the latest justified block
+    /// (request-response).
+    WarpSync,
 }
 
 impl Protocol {
     /// Every protocol.
-    pub const ALL: [Protocol; 6] = [
+    pub const ALL: [Protocol; 7] = [
         Protocol::Status,
         Protocol::BlockAnnounces,
         Protocol::Transactions,
         Protocol::Grandpa,
         Protocol::Sync,
         Protocol::State,
+        Protocol::WarpSync,
     ];
 
     /// The name's suffix after the genesis hash.
@@ -44,6 +48,7 @@ impl Protocol {
             Protocol::Grandpa => "grandpa/1",
             Protocol::Sync => "sync/2",
             Protocol::State => "state/2",
+            Protocol::WarpSync => "sync/warp",
         }
     }
 
@@ -65,7 +70,7 @@ impl Protocol {
             Protocol::BlockAnnounces => 1024 * 1024,
             Protocol::Transactions => 16 * 1024 * 1024,
             Protocol::Grandpa => 1024 * 1024,
-            Protocol::Sync | Protocol::State => 4 * 1024,
+            Protocol::Sync | Protocol::State | Protocol::WarpSync => 4 * 1024,
         }
     }
 
@@ -75,6 +80,7 @@ impl Protocol {
             Protocol::Status => 1024,
             Protocol::BlockAnnounces | Protocol::Transactions | Protocol::Grandpa => 0,
             Protocol::Sync | Protocol::State => 64 * 1024 * 1024,
+            Protocol::WarpSync => 16 * 1024 * 1024,
         }
     }
 
@@ -86,6 +92,7 @@ impl Protocol {
             Protocol::Transactions => 400,
             Protocol::Grandpa => 1000,
             Protocol::Sync | Protocol::State => 100,
+            Protocol::WarpSync => 10,
         }
     }
 }

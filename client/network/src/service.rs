@@ -34,6 +34,7 @@ struct Behaviour {
     grandpa: Rr,
     sync: Rr,
     state: Rr,
+    warp: Rr,
 }
 
 impl Behaviour {
@@ -45,6 +46,7 @@ impl Behaviour {
             Protocol::Grandpa => &mut self.grandpa,
             Protocol::Sync => &mut self.sync,
             Protocol::State => &mut self.state,
+            Protocol::WarpSync => &mut self.warp,
         }
     }
 }
@@ -291,6 +293,7 @@ pub async fn start(
                 grandpa: rr(Protocol::Grandpa),
                 sync: rr(Protocol::Sync),
                 state: rr(Protocol::State),
+                warp: rr(Protocol::WarpSync),
             })
         })
         .map_err(|e| swarm_err(e.to_string()))?
@@ -721,6 +724,7 @@ impl Worker {
             BehaviourEvent::Grandpa(e) => self.on_rr_event(Protocol::Grandpa, e),
             BehaviourEvent::Sync(e) => self.on_rr_event(Protocol::Sync, e),
             BehaviourEvent::State(e) => self.on_rr_event(Protocol::State, e),
+            BehaviourEvent::Warp(e) => self.on_rr_event(Protocol::WarpSync, e),
             _ => {}
         }
     }

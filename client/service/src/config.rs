@@ -56,6 +56,8 @@ pub struct Configuration {
     /// The peer-to-peer network; `None` runs alone (the genesis hash in it is replaced
     /// by the chain's).
     pub network: Option<lattice_network::NetworkConfig>,
+    /// How a fresh database catches up (`--sync`).
+    pub sync: crate::network::SyncMode,
 }
 
 impl Configuration {

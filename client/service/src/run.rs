@@ -114,6 +114,7 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
             slot_ms,
             should_have_peers: config.chain_spec.chain_type
                 != lattice_chain_spec::ChainType::Development,
+            sync: config.sync,
         };
         let started = crate::network::start(net_config.clone(), params, |service| {
             let g = Arc::new(grandpa::gossip::GrandpaGossip::new(

@@ -79,7 +79,9 @@ pub use ext::Ext;
 pub use hash_db::Prefix;
 pub use in_memory::{InMemoryBackend, InMemoryNodes};
 pub use overlay::{OverlayedChanges, StateCommit, StorageChanges};
-pub use proof::{prove_range, prove_read, verify_range_proof, verify_read_proof, ProvenRange, ProvenRead};
+pub use proof::{
+    prove_range, prove_read, verify_range_proof, verify_read_proof, ProvenRange, ProvenRead,
+};
 pub use sp_trie::StorageProof;
 pub use trie_backend::{TrieBackend, TrieNodeStorage};
 

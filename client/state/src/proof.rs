@@ -138,10 +138,9 @@ pub fn verify_range_proof(
         Ok(range)
     });
     match walked {
-        Ok(range) if range.entries.is_empty() && !range.complete => Err(Error::IncompleteProof {
-            root: root.into(),
-            missing: missing.unwrap_or_default(),
-        }),
+        Ok(range) if range.entries.is_empty() && !range.complete => {
+            Err(Error::IncompleteProof { root: root.into(), missing: missing.unwrap_or_default() })
+        }
         Ok(range) => Ok(range),
         Err(Error::MissingTrieNode { hash }) => {
             Err(Error::IncompleteProof { root: root.into(), missing: hash })

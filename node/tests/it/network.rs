@@ -261,6 +261,7 @@ fn offline_config(
         grandpa_gossip: Duration::from_millis(333),
         pool: Default::default(),
         network: None,
+        sync: Default::default(),
     }
 }
 

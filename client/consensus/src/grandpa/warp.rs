@@ -137,7 +137,9 @@ pub fn warp_proof(client: &Client, changes: &mut SetChanges, begin: H256) -> Res
         let hash = client.hash(number)?.ok_or_else(|| Error::WarpProof(format!("no #{number}")))?;
         let header = client.expect_header(&hash)?;
         let justification = stored_justification(client, &hash)?.ok_or_else(|| {
-            Error::WarpProof(format!("block #{number} enacts a set change but has no justification"))
+            Error::WarpProof(format!(
+                "block #{number} enacts a set change but has no justification"
+            ))
         })?;
         let fragment = WarpSyncFragment { header, justification };
         bytes += fragment.encoded_size();
@@ -222,8 +224,7 @@ pub fn verify_warp_proof(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grandpa::localized_payload;
-    use finality_grandpa::{Commit, Message, Precommit, SignedPrecommit};
+    use crate::grandpa::sign_justification;
     use lattice_primitives::Digest;
     use sp_core::{ed25519, Pair};
 
@@ -252,28 +253,8 @@ mod tests {
         }
     }
 
-    /// A justification of `header` by `signers`, in set `set_id`.
     fn justify(header: &Header, set_id: u64, signers: &[ed25519::Pair]) -> GrandpaJustification {
-        let precommit = Precommit { target_hash: header.hash(), target_number: header.number };
-        let round = 3;
-        let payload = localized_payload(round, set_id, &Message::Precommit(precommit.clone()));
-        let precommits = signers
-            .iter()
-            .map(|p| SignedPrecommit {
-                precommit: precommit.clone(),
-                signature: p.sign(&payload).0,
-                id: p.public().0,
-            })
-            .collect();
-        GrandpaJustification {
-            round,
-            commit: Commit {
-                target_hash: header.hash(),
-                target_number: header.number,
-                precommits,
-            },
-            votes_ancestries: Vec::new(),
-        }
+        sign_justification(signers, 3, set_id, header.hash(), header.number)
     }
 
     /// Set 0 (Alice, Bob, Charlie) hands over to set 1 (Dave, Eve, Ferdie, One) at #10,
@@ -348,7 +329,8 @@ mod tests {
         // A middle fragment without a change, or out of order.
         let mut p = proof.clone();
         let h15 = header(15, Vec::new());
-        p.proofs.insert(1, WarpSyncFragment { justification: justify(&h15, 1, &sets[1]), header: h15 });
+        p.proofs
+            .insert(1, WarpSyncFragment { justification: justify(&h15, 1, &sets[1]), header: h15 });
         refused(p, "a middle fragment that enacts nothing");
         let mut p = proof.clone();
         p.proofs.swap(0, 1);

@@ -132,10 +132,7 @@ fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches()
     let state = whole_state(target_pairs());
     let mut block = target_block(&state);
     block.header.number = 0;
-    assert!(matches!(
-        db.import_warp_target(block, None, state),
-        Err(Error::InvalidNumber { .. })
-    ));
+    assert!(matches!(db.import_warp_target(block, None, state), Err(Error::InvalidNumber { .. })));
     assert_eq!(db.info().unwrap(), before, "nothing written");
 
     // Once a block follows genesis, the database is no longer fresh.

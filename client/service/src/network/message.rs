@@ -97,6 +97,26 @@ pub struct BlockResponse {
     pub blocks: Vec<BlockData>,
 }
 
+/// A request for a stretch of a block's state (`state/2`, warp sync).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct StateRequest {
+    /// The block whose state is wanted.
+    pub block: H256,
+    /// The entries after this key (from the first key when `None`).
+    pub after: Option<Vec<u8>>,
+}
+
+/// The answer to a [`StateRequest`]: the trie nodes of a walk from the requested key
+/// (a `StorageProof`'s nodes), from which the asker reads and checks the entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct StateResponse {
+    /// The encoded trie nodes.
+    pub proof: Vec<Vec<u8>>,
+}
+
+/// Most bytes of keys and values one state response covers.
+pub const STATE_RESPONSE_BYTES: usize = 2 * 1024 * 1024;
+
 /// Transactions (`transactions/1`), each as submitted.
 pub type Transactions = Vec<Vec<u8>>;
 

@@ -7,8 +7,10 @@
 
 mod grandpa;
 pub mod message;
+mod warp;
 
 pub use grandpa::NetworkTransport;
+use lattice_consensus::grandpa::warp::WarpProofRequest;
 
 use crate::network::message::*;
 use codec::Encode;
@@ -42,6 +44,17 @@ const KNOWN_TRANSACTIONS: u32 = 10_240;
 const MAX_VOTE_TARGETS: usize = 64;
 /// Most transactions in one `transactions/1` message.
 const MAX_TRANSACTIONS_PER_MESSAGE: usize = 512;
+
+/// How a node with a fresh database catches up (`--sync`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Download and execute every block from genesis.
+    #[default]
+    Full,
+    /// Download a GRANDPA warp proof and the finalized state it proves, then the blocks
+    /// after it. A database that holds more than genesis syncs in full.
+    Warp,
+}
 
 /// What the RPC server and the informant read about the network.
 pub struct NetworkShared {
@@ -135,6 +148,8 @@ enum Pending {
     Range { start: BlockNumber, max: u32 },
     /// `from` and its ancestors, newest first.
     Ancestry { from: H256, max: u32 },
+    /// A request of the warp sync.
+    Warp(warp::WarpRequest),
 }
 
 type RequestDone = (PeerId, Pending, Result<Vec<u8>, RequestError>);
@@ -156,6 +171,8 @@ enum ImportResult {
         peer: PeerId,
         reason: String,
     },
+    /// The warp-sync target was stored (its number), or not.
+    Warp(warp::WarpImported),
 }
 
 /// What the node brings to the network.
@@ -170,6 +187,8 @@ pub struct BridgeParams {
     pub slot_ms: u64,
     /// Whether the node expects peers (false for a lone `--dev` node).
     pub should_have_peers: bool,
+    /// How to catch up from a fresh database.
+    pub sync: SyncMode,
 }
 
 /// A running network and its bridge.
@@ -221,10 +240,29 @@ pub async fn start(
         let client = params.client.clone();
         let slot_ms = params.slot_ms;
         let equivocations = shared.slot_equivocations.clone();
+        let result_tx = result_tx.clone();
         tokio::task::spawn_blocking(move || {
             import_worker(client, slot_ms, import_rx, result_tx, equivocations)
         });
     }
+    let warp = match params.sync {
+        SyncMode::Warp if info.best_number > 0 => {
+            tracing::info!(target: "sync", "the database holds blocks up to #{}: syncing in full, not warping", info.best_number);
+            None
+        }
+        SyncMode::Warp => match warp::WarpSync::new(&params.client) {
+            Ok(w) => {
+                tracing::info!(target: "sync", "⏩ Warp sync starts from genesis");
+                shared.syncing.store(true, Ordering::Relaxed);
+                Some(w)
+            }
+            Err(e) => {
+                tracing::warn!(target: "sync", "cannot warp sync ({e}): syncing in full");
+                None
+            }
+        },
+        SyncMode::Full => None,
+    };
     let bridge = Bridge {
         client: params.client,
         pool: params.pool,
@@ -240,7 +278,10 @@ pub async fn start(
         vote_targets: Default::default(),
         queued_to: 0,
         import_tx,
+        result_tx,
         requests: FuturesUnordered::new(),
+        warp,
+        set_changes: Default::default(),
     };
     let bridge_task = tokio::spawn(bridge.run(events, result_rx));
     Ok(StartedNetwork { service, shared, tasks: vec![network_task, bridge_task] })
@@ -268,7 +309,13 @@ struct Bridge {
     /// The highest block handed to the import worker (not requested again meanwhile).
     queued_to: BlockNumber,
     import_tx: mpsc::UnboundedSender<ImportJob>,
+    /// Results of imports run outside the import worker (the warp-sync target).
+    result_tx: mpsc::UnboundedSender<ImportResult>,
     requests: FuturesUnordered<BoxFuture<'static, RequestDone>>,
+    /// A warp sync under way (block sync waits for it).
+    warp: Option<warp::WarpSync>,
+    /// Where the authority set changed, for answering warp proof requests.
+    set_changes: Arc<parking_lot::Mutex<lattice_consensus::grandpa::warp::SetChanges>>,
 }
 
 impl Bridge {
@@ -310,7 +357,9 @@ impl Bridge {
         let best = self.client.info().best_number;
         let highest = self.peers.values().map(|p| p.best_number).max().unwrap_or(0).max(best);
         self.shared.highest.store(highest, Ordering::Relaxed);
-        self.shared.syncing.store(highest > best + MAJOR_SYNC_DISTANCE, Ordering::Relaxed);
+        self.shared
+            .syncing
+            .store(self.warp.is_some() || highest > best + MAJOR_SYNC_DISTANCE, Ordering::Relaxed);
     }
 
     fn on_event(&mut self, event: Event) {
@@ -353,8 +402,47 @@ impl Bridge {
                         self.network.report(peer, Misbehaviour::Undecodable(Protocol::Sync));
                     }
                 },
-                // State requests (warp sync) are not served yet: dropping `respond`
-                // answers with a failure.
+                Protocol::State => match decode_all::<StateRequest>(&bytes) {
+                    Ok(request) => {
+                        let client = self.client.clone();
+                        tokio::task::spawn_blocking(move || {
+                            // A state not kept here: dropping `respond` answers a failure.
+                            if let Some(answer) =
+                                warp::answer_state_request(&client, &request, STATE_RESPONSE_BYTES)
+                            {
+                                let _ = respond.send(answer.encode());
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        tracing::debug!(target: "sync", "undecodable state request from {peer}: {e}");
+                        self.network.report(peer, Misbehaviour::Undecodable(Protocol::State));
+                    }
+                },
+                Protocol::WarpSync => match decode_all::<WarpProofRequest>(&bytes) {
+                    Ok(request) => {
+                        let (client, changes) = (self.client.clone(), self.set_changes.clone());
+                        tokio::task::spawn_blocking(move || {
+                            let mut changes = changes.lock();
+                            match lattice_consensus::grandpa::warp::warp_proof(
+                                &client,
+                                &mut changes,
+                                request.begin,
+                            ) {
+                                Ok(proof) => {
+                                    let _ = respond.send(proof.encode());
+                                }
+                                Err(e) => {
+                                    tracing::debug!(target: "sync", "no warp proof for {peer}: {e}")
+                                }
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        tracing::debug!(target: "sync", "undecodable warp proof request from {peer}: {e}");
+                        self.network.report(peer, Misbehaviour::Undecodable(Protocol::WarpSync));
+                    }
+                },
                 _ => drop(respond),
             },
         }
@@ -547,6 +635,10 @@ impl Bridge {
     /// the vote; a forged one costs at most a bounded, useless request to its sender.
     fn note_vote_target(&mut self, peer: PeerId, bytes: &[u8]) {
         use lattice_consensus::grandpa::gossip::GossipMessage;
+        if self.warp.is_some() {
+            // Votes far above genesis: the warp sync brings their chain.
+            return;
+        }
         let Ok(GossipMessage::Vote { message, .. }) = GossipMessage::decode_bounded(bytes) else {
             return;
         };
@@ -589,8 +681,13 @@ impl Bridge {
         self.vote_targets = kept;
     }
 
-    /// Asks idle peers for the next ranges above the best block.
+    /// Asks idle peers for the next ranges above the best block (during a warp sync,
+    /// for what it needs next).
     fn schedule(&mut self) {
+        if self.warp.is_some() {
+            self.schedule_warp();
+            return;
+        }
         self.fetch_vote_targets();
         let info = self.client.info();
         let next = info.best_number.max(self.queued_to) + 1;
@@ -649,6 +746,72 @@ impl Bridge {
         None
     }
 
+    fn schedule_warp(&mut self) {
+        let Some(warp) = self.warp.as_mut() else { return };
+        let mut idle: Vec<(PeerId, BlockNumber)> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| !p.busy && p.best_number > 0)
+            .map(|(id, p)| (*id, p.best_number))
+            .collect();
+        idle.sort_by_key(|(id, best)| (std::cmp::Reverse(*best), *id));
+        let idle: Vec<PeerId> = idle.into_iter().map(|(id, _)| id).collect();
+        let Some((peer, protocol, bytes, request)) = warp.next_request(&idle) else { return };
+        if let Some(p) = self.peers.get_mut(&peer) {
+            p.busy = true;
+        }
+        tracing::trace!(target: "sync", "warp sync: asking {peer} for {request:?}");
+        let fut = self.network.request(peer, protocol, bytes);
+        let pending = Pending::Warp(request);
+        self.requests.push(async move { (peer, pending, fut.await) }.boxed());
+    }
+
+    fn on_warp_response(
+        &mut self,
+        peer: PeerId,
+        request: warp::WarpRequest,
+        result: Result<Vec<u8>, RequestError>,
+    ) {
+        let Some(warp) = self.warp.as_mut() else { return };
+        let bytes = match result {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::debug!(target: "sync", "warp sync: {request:?} request to {peer} failed: {e}");
+                warp.on_failure(peer);
+                return;
+            }
+        };
+        let protocol = match request {
+            warp::WarpRequest::Proof => Protocol::WarpSync,
+            warp::WarpRequest::State => Protocol::State,
+            warp::WarpRequest::Block => Protocol::Sync,
+        };
+        match warp.on_response(peer, request, &bytes) {
+            warp::Outcome::Continue => {}
+            warp::Outcome::Bad { undecodable, reason } => {
+                tracing::warn!(target: "sync", "💔 warp sync: bad {request:?} answer from {peer}: {reason}");
+                warp.on_failure(peer);
+                let misbehaviour = if undecodable {
+                    Misbehaviour::Undecodable(protocol)
+                } else {
+                    Misbehaviour::Invalid(protocol)
+                };
+                self.network.report(peer, misbehaviour);
+            }
+            warp::Outcome::Import { block, justification, entries } => {
+                let (client, results) = (self.client.clone(), self.result_tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let number = block.header.number;
+                    let outcome = client
+                        .import_warp_target(block, Some(justification), entries)
+                        .map(|_| number)
+                        .map_err(|e| e.to_string());
+                    let _ = results.send(ImportResult::Warp(outcome));
+                });
+            }
+        }
+    }
+
     fn send_request(&mut self, peer: PeerId, pending: Pending) {
         let Some(p) = self.peers.get_mut(&peer) else { return };
         p.busy = true;
@@ -665,6 +828,7 @@ impl Bridge {
                 direction: Direction::Descending,
                 max: *max,
             },
+            Pending::Warp(_) => return,
         };
         tracing::trace!(target: "sync", "requesting {pending:?} from {peer}");
         let fut = self.network.request(peer, Protocol::Sync, request.encode());
@@ -677,6 +841,11 @@ impl Bridge {
         }
         if let Pending::Range { start, .. } = &pending {
             self.in_flight.remove(start);
+        }
+        if let Pending::Warp(request) = pending {
+            self.on_warp_response(peer, request, result);
+            self.schedule();
+            return;
         }
         let bytes = match result {
             Ok(b) => b,
@@ -714,6 +883,7 @@ impl Bridge {
                     self.downloaded.insert(start, (peer, response.blocks));
                 }
                 Pending::Ancestry { .. } => self.on_ancestry(peer, response.blocks),
+                Pending::Warp(_) => {}
             },
         }
         self.schedule();
@@ -829,6 +999,22 @@ impl Bridge {
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
                 self.downloaded.retain(|_, (p, _)| *p != peer);
             }
+            ImportResult::Warp(Ok(number)) => {
+                if let Some(warp) = self.warp.take() {
+                    tracing::info!(
+                        target: "sync",
+                        "✨ Warp sync done: #{number} is the best and finalized block after {:.1} s; block sync goes on from it",
+                        warp.started().elapsed().as_secs_f64()
+                    );
+                }
+                self.update_status();
+            }
+            ImportResult::Warp(Err(e)) => {
+                tracing::warn!(target: "sync", "warp sync: storing the target failed ({e}); starting over");
+                if let Some(warp) = self.warp.as_mut() {
+                    warp.restart();
+                }
+            }
         }
         self.update_sync_state();
         self.schedule();
@@ -853,6 +1039,7 @@ fn status(client: &Client, roles: u8) -> Vec<u8> {
 fn check_response(pending: &Pending, response: &BlockResponse) -> Result<(), String> {
     let max = match pending {
         Pending::Range { max, .. } | Pending::Ancestry { max, .. } => *max,
+        Pending::Warp(_) => 1,
     };
     if response.blocks.len() > max as usize {
         return Err(format!("{} blocks for a request of {max}", response.blocks.len()));

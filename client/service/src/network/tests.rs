@@ -231,6 +231,15 @@ async fn start_networked(
     key: u8,
     boot: Option<String>,
 ) -> (NetworkService, Vec<tokio::task::JoinHandle<()>>) {
+    start_networked_with(n, key, boot, SyncMode::Full).await
+}
+
+async fn start_networked_with(
+    n: &TestNode,
+    key: u8,
+    boot: Option<String>,
+    sync: SyncMode,
+) -> (NetworkService, Vec<tokio::task::JoinHandle<()>>) {
     let mut config = lattice_network::NetworkConfig::new(
         [0; 32],
         lattice_network::NodeKeyConfig::Secret([key; 32]),
@@ -246,6 +255,7 @@ async fn start_networked(
         roles: ROLE_FULL,
         slot_ms: 2000,
         should_have_peers: true,
+        sync,
     };
     let started = start(config, params, |_| None).await.unwrap();
     (started.service, started.tasks)
@@ -313,4 +323,176 @@ fn two_blocks_in_one_slot_are_recorded_as_an_equivocation() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].slot, 2);
     assert_ne!(found[0].first.hash(), found[0].second.hash());
+}
+
+/// Finalizes A's best block with a justification of the dev chain's only voter (Alice),
+/// as her voter would.
+fn justify_best(a: &TestNode) -> (H256, BlockNumber) {
+    let info = a.client.info();
+    let alice = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+    let justification = lattice_consensus::grandpa::sign_justification(
+        &[alice],
+        1,
+        0,
+        info.best_hash,
+        info.best_number,
+    );
+    a.client
+        .finalize_block(info.best_hash, Some((GRANDPA_ENGINE_ID, justification.encode())))
+        .unwrap();
+    (info.best_hash, info.best_number)
+}
+
+/// A warp sync driven by hand against A's answers: proof, state in chunks, block. Every
+/// forged answer on the way is refused and changes nothing; the honest ones lead to the
+/// import, after which B follows A's chain by executing blocks on the warped state.
+#[test]
+fn a_warp_sync_checks_every_answer_and_ends_with_the_proven_state() {
+    use lattice_consensus::grandpa::warp::{warp_proof, SetChanges};
+    use lattice_state::Backend;
+    let (a, b) = (node(), node());
+    author(&a, 1..=20);
+    let (target, number) = justify_best(&a);
+    let peer = PeerId::random();
+    let mut warp = warp::WarpSync::new(&b.client).unwrap();
+    let mut changes = SetChanges::default();
+
+    // The proof: a forged one (another key signs) is refused, the real one taken.
+    let (_, _, request, kind) = warp.next_request(&[peer]).unwrap();
+    assert_eq!(kind, warp::WarpRequest::Proof);
+    let begin = decode_all::<WarpProofRequest>(&request).unwrap().begin;
+    assert_eq!(begin, b.client.genesis_hash());
+    let proof = warp_proof(&a.client, &mut changes, begin).unwrap();
+    assert_eq!(proof.proofs.len(), 1, "no set change on the dev chain: the latest justification");
+    assert!(proof.is_finished);
+    let mut forged = proof.clone();
+    let bob = sp_core::ed25519::Pair::from_string("//Bob", None).unwrap();
+    forged.proofs[0].justification =
+        lattice_consensus::grandpa::sign_justification(&[bob], 1, 0, target, number);
+    assert!(matches!(
+        warp.on_response(peer, kind, &forged.encode()),
+        warp::Outcome::Bad { undecodable: false, .. }
+    ));
+    let (_, _, _, kind) = warp.next_request(&[peer]).unwrap();
+    assert!(matches!(
+        warp.on_response(peer, kind, &[1, 2, 3]),
+        warp::Outcome::Bad { undecodable: true, .. }
+    ));
+    let (_, _, _, kind) = warp.next_request(&[peer]).unwrap();
+    assert!(matches!(warp.on_response(peer, kind, &proof.encode()), warp::Outcome::Continue));
+
+    // The state, chunk by chunk; a chunk of another block's state is refused.
+    // Small chunks, so the state takes several.
+    const CHUNK: usize = 2_000;
+    let mut chunks = 0;
+    let outcome = loop {
+        let (_, protocol, request, kind) = warp.next_request(&[peer]).unwrap();
+        match kind {
+            warp::WarpRequest::State => {
+                assert_eq!(protocol, Protocol::State);
+                let request = decode_all::<StateRequest>(&request).unwrap();
+                assert_eq!(request.block, target);
+                if chunks == 1 {
+                    let other = StateRequest {
+                        block: a.client.hash(3).unwrap().unwrap(),
+                        ..request.clone()
+                    };
+                    let wrong = warp::answer_state_request(&a.client, &other, CHUNK).unwrap();
+                    assert!(matches!(
+                        warp.on_response(peer, kind, &wrong.encode()),
+                        warp::Outcome::Bad { .. }
+                    ));
+                    let (_, _, _, again) = warp.next_request(&[peer]).unwrap();
+                    assert_eq!(again, warp::WarpRequest::State);
+                }
+                let answer = warp::answer_state_request(&a.client, &request, CHUNK).unwrap();
+                chunks += 1;
+                assert!(matches!(
+                    warp.on_response(peer, kind, &answer.encode()),
+                    warp::Outcome::Continue
+                ));
+            }
+            warp::WarpRequest::Block => {
+                let request = decode_all::<BlockRequest>(&request).unwrap();
+                let mut wrong = answer_block_request(
+                    &a.client,
+                    &BlockRequest { from: FromBlock::Number(5), ..request.clone() },
+                );
+                assert!(matches!(
+                    warp.on_response(peer, kind, &wrong.encode()),
+                    warp::Outcome::Bad { .. }
+                ));
+                let (_, _, _, kind) = warp.next_request(&[peer]).unwrap();
+                wrong.blocks.clear();
+                assert!(matches!(
+                    warp.on_response(peer, kind, &wrong.encode()),
+                    warp::Outcome::Bad { .. }
+                ));
+                let (_, _, _, kind) = warp.next_request(&[peer]).unwrap();
+                let answer = answer_block_request(&a.client, &request);
+                break warp.on_response(peer, kind, &answer.encode());
+            }
+            warp::WarpRequest::Proof => panic!("the proof was taken"),
+        }
+    };
+    assert!(chunks >= 5, "the state came in {chunks} chunk(s)");
+    let warp::Outcome::Import { block, justification, entries } = outcome else {
+        panic!("the state is complete: {outcome:?}")
+    };
+    assert_eq!(
+        entries,
+        a.client.state_at(&target).unwrap().pairs(b"", None, usize::MAX).unwrap(),
+        "all of A's state"
+    );
+    // The database says what B does not have: nothing before the target.
+    b.client.import_warp_target(block, Some(justification), entries).unwrap();
+    let info = b.client.info();
+    assert_eq!(
+        (info.best_hash, info.finalized_hash, info.finalized_number),
+        (target, target, number)
+    );
+    assert_eq!(b.client.hash(10).unwrap(), None);
+    assert!(b.client.justifications(&target).unwrap().is_some());
+    // B serves nothing it cannot prove: no warp proof across the gap it skipped.
+    assert!(warp_proof(&b.client, &mut SetChanges::default(), b.client.genesis_hash()).is_err());
+
+    // A goes on; B executes A's next blocks on the warped state.
+    author(&a, 21..=25);
+    let (_, request) = range(number + 1, 10);
+    let next = answer_block_request(&a.client, &request);
+    assert!(matches!(
+        import_job(&b.client, 2000, &mut watch(), job(next.blocks)),
+        ImportResult::Done
+    ));
+    assert_eq!(b.client.info().best_hash, a.client.info().best_hash);
+}
+
+/// Over real sockets: a fresh node started with `SyncMode::Warp` next to a node 300
+/// blocks ahead takes the justified head's state instead of the 300 blocks, then follows
+/// the chain as it grows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_node_warp_syncs_over_the_network_and_follows_the_chain() {
+    let (a, b) = (node(), node());
+    author(&a, 1..=300);
+    let (target, number) = justify_best(&a);
+    let (sa, mut tasks) = start_networked(&a, 1, None).await;
+    let boot = format!("{}/p2p/{}", sa.listen_addresses()[0], sa.local_peer_id());
+    let (_sb, more) = start_networked_with(&b, 2, Some(boot), SyncMode::Warp).await;
+    tasks.extend(more);
+    let started = std::time::Instant::now();
+    while b.client.info().finalized_hash != target {
+        assert!(started.elapsed() < Duration::from_secs(60), "B did not warp to #{number}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(b.client.hash(number - 1).unwrap(), None, "B skipped the history");
+    // A authors on; B imports the new blocks on the warped state.
+    author(&a, 301..=305);
+    let tip = a.client.info().best_hash;
+    while b.client.info().best_hash != tip {
+        assert!(started.elapsed() < Duration::from_secs(90), "B did not follow A past the target");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for t in tasks {
+        t.abort();
+    }
 }

@@ -171,10 +171,7 @@ fn range_proofs_against_another_root_or_start_are_refused() {
     let state = state();
     let proof = prove_range(&state, None, 500).unwrap();
     let other = InMemoryBackend::from_pairs([(b"other".to_vec(), b"state".to_vec())]).root();
-    assert!(matches!(
-        verify_range_proof(other, &proof, None),
-        Err(Error::IncompleteProof { .. })
-    ));
+    assert!(matches!(verify_range_proof(other, &proof, None), Err(Error::IncompleteProof { .. })));
     // A proof of the start of the state shows nothing after a key far beyond it.
     let last = {
         let mut keys: Vec<_> = (0u32..500).map(key).collect();
