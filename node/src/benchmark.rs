@@ -15,6 +15,7 @@ pub(crate) fn run(cmd: BenchmarkCmd) -> Result<(), String> {
     match cmd {
         BenchmarkCmd::Block(cmd) => block(cmd),
         BenchmarkCmd::Sync(cmd) => crate::sync_bench::run(cmd),
+        BenchmarkCmd::Warp(cmd) => crate::warp_bench::run(cmd),
         BenchmarkCmd::Finality(cmd) => crate::finality_bench::run(cmd),
         BenchmarkCmd::Load(cmd) => crate::load::run(cmd),
     }

@@ -351,6 +351,9 @@ pub(crate) enum BenchmarkCmd {
     /// Full sync from one peer over loopback TCP: a node syncs a chain it does not have;
     /// print blocks and transfers imported per second.
     Sync(BenchmarkSyncCmd),
+    /// Warp sync from one peer over loopback TCP: a fresh node takes the justified
+    /// state of a chain holding many accounts; print how long it takes.
+    Warp(BenchmarkWarpCmd),
     /// Watch running nodes over RPC; print how long blocks wait for finality.
     Finality(BenchmarkFinalityCmd),
 }
@@ -382,6 +385,20 @@ pub(crate) struct BenchmarkSyncCmd {
     #[arg(long, default_value_t = 0)]
     pub(crate) transfers: u32,
     /// Syncs measured (the median is printed).
+    #[arg(long, default_value_t = 3)]
+    pub(crate) repeat: u32,
+}
+
+/// `benchmark warp`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct BenchmarkWarpCmd {
+    /// Accounts the chain's state holds (made by transfers from Alice to fresh accounts).
+    #[arg(long, default_value_t = 100_000)]
+    pub(crate) accounts: u32,
+    /// Transfers per block while building the chain.
+    #[arg(long, default_value_t = 2_500)]
+    pub(crate) transfers: u32,
+    /// Warp syncs measured (the median is printed).
     #[arg(long, default_value_t = 3)]
     pub(crate) repeat: u32,
 }

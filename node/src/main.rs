@@ -14,6 +14,7 @@ mod key;
 mod load;
 mod sync_bench;
 mod version;
+mod warp_bench;
 
 fn main() {
     let code = match command::run() {

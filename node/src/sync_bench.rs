@@ -68,11 +68,12 @@ pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
     Ok(())
 }
 
-/// Starts a network on loopback and its bridge for `parts`.
-async fn start_node(
+/// Starts a network on loopback and its bridge for `parts`, catching up with `sync`.
+pub(crate) async fn start_node(
     parts: &NodeParts,
     key: u8,
     boot: Option<String>,
+    sync: network::SyncMode,
 ) -> Result<(lattice_network::NetworkService, Vec<tokio::task::JoinHandle<()>>), String> {
     let mut net = NetworkConfig::new([0; 32], NodeKeyConfig::Secret([key; 32]));
     net.listen_addresses = vec!["/ip4/127.0.0.1/tcp/0".parse().expect("a valid address")];
@@ -86,16 +87,16 @@ async fn start_node(
         roles: ROLE_FULL,
         slot_ms: 2000,
         should_have_peers: true,
-        sync: Default::default(),
+        sync,
     };
     let started = network::start(net, params, |_| None).await.map_err(|e| e.to_string())?;
     Ok((started.service, started.tasks))
 }
 
 async fn sync_once(source: &NodeParts, sink: &NodeParts, target: u32) -> Result<Duration, String> {
-    let (a, mut tasks) = start_node(source, 1, None).await?;
+    let (a, mut tasks) = start_node(source, 1, None, network::SyncMode::Full).await?;
     let boot = format!("{}/p2p/{}", a.listen_addresses()[0], a.local_peer_id());
-    let (_b, more) = start_node(sink, 2, Some(boot)).await?;
+    let (_b, more) = start_node(sink, 2, Some(boot), network::SyncMode::Full).await?;
     tasks.extend(more);
     let started = Instant::now();
     let (mut last, mut moved) = (0, Instant::now());

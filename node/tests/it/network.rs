@@ -11,6 +11,9 @@ pub(crate) const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
 pub(crate) struct Member {
     flag: Option<&'static str>,
+    /// The base path's and log's name (default: the flag, or `full`).
+    name: Option<&'static str>,
+    extra: Vec<&'static str>,
     key_hex: String,
     peer_id: String,
     rpc_port: u16,
@@ -25,11 +28,20 @@ impl Member {
         let peer_id = lattice_network::peer_id_of(secret).unwrap().to_base58();
         Member {
             flag,
+            name: None,
+            extra: Vec::new(),
             key_hex: hex::encode(secret),
             peer_id,
             rpc_port: free_port(),
             p2p_port: free_port(),
         }
+    }
+
+    /// The node under another name, with more command-line arguments.
+    pub(crate) fn with_args(mut self, name: &'static str, extra: &[&'static str]) -> Self {
+        self.name = Some(name);
+        self.extra = extra.to_vec();
+        self
     }
 
     pub(crate) fn addr(&self) -> String {
@@ -45,7 +57,7 @@ impl Member {
 
     /// Starts the node under `dir` (base path `dir/NAME`, log `dir/NAME.log`).
     fn spawn(&self, dir: &Path, bootnodes: &[String]) -> Node {
-        let name = self.flag.unwrap_or("full");
+        let name = self.name.or(self.flag).unwrap_or("full");
         let base = dir.join(name);
         let log = dir.join(format!("{name}.log"));
         let mut args: Vec<String> = vec![
@@ -62,6 +74,7 @@ impl Member {
         if let Some(flag) = self.flag {
             args.push(format!("--{flag}"));
         }
+        args.extend(self.extra.iter().map(|a| a.to_string()));
         if !bootnodes.is_empty() {
             args.push("--bootnodes".into());
             args.extend(bootnodes.iter().cloned());

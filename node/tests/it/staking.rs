@@ -282,4 +282,28 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
         nodes[0].finalized().0,
         started.elapsed().as_secs_f64()
     );
+
+    // A fresh full node warp-syncs: the proof crosses the three set changes above (Erin
+    // in, Dave out, Dave back), the state comes proven from its peers, and it follows the
+    // chain from there without the blocks before.
+    let warped_at = Instant::now();
+    let finalized_before = nodes[0].finalized().0;
+    let warper = Member::new(None, 66).with_args("warp", &["--sync", "warp"]);
+    let warp = warper.start(dir.path(), &all);
+    let mut refs: Vec<&Node> = refs;
+    refs.push(&warp);
+    wait_for(&refs, ERA_WAIT, "the warp node at the finalized head", || {
+        warp.finalized().0 >= finalized_before
+    });
+    let warp_secs = warped_at.elapsed().as_secs_f64();
+    assert_eq!(hash_at(&warp, 1), None, "the warp node skipped the history");
+    wait_for_finality_progress(&refs, "finality on all six, the warp node following");
+    let f = warp.finalized().0;
+    assert_eq!(hash_at(&warp, f), hash_at(&nodes[0], f));
+    assert_eq!(validator(&warp, &dave_id).unwrap()["elected"], json!(true));
+    assert_eq!(grandpa_authorities(&warp), grandpa_authorities(&nodes[0]));
+    eprintln!(
+        "warp sync: finalized #{finalized_before} reached in {warp_secs:.1} s; following at #{f} ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
 }
