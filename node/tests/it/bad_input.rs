@@ -192,3 +192,16 @@ fn node_key_files_are_checked() {
     ]);
     assert!(!ok && text.contains("4 characters"), "{text}");
 }
+
+#[test]
+fn sync_modes_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().to_str().unwrap();
+    let (ok, text) = run(&["--dev", "--base-path", base, "--sync", "fast"]);
+    assert!(!ok && text.contains("invalid value 'fast'") && text.contains("warp"), "{text}");
+    let (ok, text) =
+        run(&["--dev", "--base-path", base, "--sync", "warp", "--state-pruning", "archive"]);
+    assert!(!ok && text.contains("--sync warp cannot build an archive node"), "{text}");
+    // Nothing was created for the refused runs.
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
