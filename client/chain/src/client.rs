@@ -201,6 +201,11 @@ impl Client {
 
     // Reads.
 
+    /// An entry stored beside the chain by [`Client::import_warp_target`].
+    pub fn aux(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.db.aux(key)?)
+    }
+
     /// The header of `hash`.
     pub fn header(&self, hash: &H256) -> Result<Option<Header>> {
         Ok(self.db.header(hash)?)
@@ -413,12 +418,14 @@ impl Client {
     /// must match the header. Only a chain that holds nothing but genesis takes it.
     ///
     /// Announces the block as imported (new best, no tree route: there is no path from
-    /// the old best block) and finalized (no blocks finalized with it).
+    /// the old best block) and finalized (no blocks finalized with it). `aux` entries
+    /// are stored in the same write (see [`Client::aux`]).
     pub fn import_warp_target(
         &self,
         block: Block,
         justification: Option<Justification>,
         entries: Vec<(Vec<u8>, Vec<u8>)>,
+        aux: Vec<(Vec<u8>, Vec<u8>)>,
     ) -> Result<ImportOutcome> {
         let _lock = self.import_lock.lock();
         let started = Instant::now();
@@ -437,7 +444,7 @@ impl Client {
             });
         }
         let changes = Arc::new(state.changes.clone());
-        self.db.import_warp_target(block, justification, state)?;
+        self.db.import_warp_target(block, justification, state, aux)?;
         self.cache.lock().advance(H256::zero(), hash, None);
         *self.timings.lock() =
             ImportTimings { last_execution: Duration::ZERO, last_commit: started.elapsed() };

@@ -84,16 +84,20 @@ impl Database {
     ///
     /// Only a database that holds nothing but its genesis block takes one; otherwise it
     /// fails with [`Error::NotFresh`], writing nothing. The genesis state stays stored.
+    /// `aux` entries (what proved the block final) are written in the same batch, for
+    /// [`Database::aux`].
     pub fn import_warp_target(
         &self,
         block: Block,
         justification: Option<Justification>,
         state: StateCommit,
+        aux: Vec<(Vec<u8>, Vec<u8>)>,
     ) -> Result<H256> {
         let _writer = self.inner.write_lock.lock();
         let mut staged = Staged::new(&self.inner);
         let genesis = staged.require_genesis()?;
         let hash = staged.import_warp_target(genesis, block, justification, state)?;
+        staged.aux = aux;
         staged.write()?;
         Ok(hash)
     }
@@ -161,6 +165,8 @@ struct Staged<'a> {
     by_number: BTreeMap<(BlockNumber, H256), bool>,
     journals: HashMap<H256, Option<JournalRecord>>,
     nodes: HashMap<Vec<u8>, NodeDelta>,
+    /// Entries of other layers, written under [`schema::meta::AUX_PREFIX`].
+    aux: Vec<(Vec<u8>, Vec<u8>)>,
     /// Whether the write must reach the disk before returning (finality, genesis).
     sync: bool,
 }
@@ -177,6 +183,7 @@ impl<'a> Staged<'a> {
             by_number: BTreeMap::new(),
             journals: HashMap::new(),
             nodes: HashMap::new(),
+            aux: Vec::new(),
             sync: false,
         }
     }
@@ -653,6 +660,9 @@ impl<'a> Staged<'a> {
             );
         }
         let meta_cf = inner.cf(column::META);
+        for (key, value) in &self.aux {
+            batch.put_cf(meta_cf, [schema::meta::AUX_PREFIX, key].concat(), value);
+        }
         if let Some(genesis) = self.meta.genesis {
             batch.put_cf(meta_cf, meta::GENESIS, genesis.encode());
             batch.put_cf(meta_cf, meta::BEST, self.meta.best.encode());

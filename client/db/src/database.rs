@@ -229,6 +229,12 @@ impl Database {
         self.inner.header(hash)
     }
 
+    /// An entry another layer stored beside the chain (the proof a warp sync verified);
+    /// `None` when there is none.
+    pub fn aux(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(column::META, &[schema::meta::AUX_PREFIX, key].concat())
+    }
+
     /// The extrinsics of block `hash`; `None` when it is not stored.
     pub fn body(&self, hash: &H256) -> Result<Option<Vec<OpaqueExtrinsic>>> {
         self.inner

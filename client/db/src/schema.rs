@@ -67,6 +67,8 @@ pub(crate) mod meta {
     pub(crate) const FINALIZED: &[u8] = b"finalized";
     /// SCALE u32: the lowest block number whose state is kept (pruning mode only).
     pub(crate) const LOWEST_STATE: &[u8] = b"lowest_state";
+    /// Prefix of the entries the layers above keep beside the chain ([`crate::Database::aux`]).
+    pub(crate) const AUX_PREFIX: &[u8] = b"aux:";
 }
 
 /// The key of a block number in `canonical`.

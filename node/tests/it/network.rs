@@ -13,7 +13,7 @@ pub(crate) struct Member {
     flag: Option<&'static str>,
     /// The base path's and log's name (default: the flag, or `full`).
     name: Option<&'static str>,
-    extra: Vec<&'static str>,
+    extra: Vec<String>,
     key_hex: String,
     peer_id: String,
     rpc_port: u16,
@@ -38,9 +38,9 @@ impl Member {
     }
 
     /// The node under another name, with more command-line arguments.
-    pub(crate) fn with_args(mut self, name: &'static str, extra: &[&'static str]) -> Self {
+    pub(crate) fn with_args(mut self, name: &'static str, extra: &[&str]) -> Self {
         self.name = Some(name);
-        self.extra = extra.to_vec();
+        self.extra = extra.iter().map(|a| a.to_string()).collect();
         self
     }
 
@@ -74,7 +74,7 @@ impl Member {
         if let Some(flag) = self.flag {
             args.push(format!("--{flag}"));
         }
-        args.extend(self.extra.iter().map(|a| a.to_string()));
+        args.extend(self.extra.iter().cloned());
         if !bootnodes.is_empty() {
             args.push("--bootnodes".into());
             args.extend(bootnodes.iter().cloned());

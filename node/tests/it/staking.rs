@@ -306,4 +306,21 @@ fn a_validator_joins_over_rpc_and_an_offline_one_is_jailed_slashed_and_returns()
         "warp sync: finalized #{finalized_before} reached in {warp_secs:.1} s; following at #{f} ({:.0} s)",
         started.elapsed().as_secs_f64()
     );
+
+    // A second one, connected to the first warp node only, warps from it: the first
+    // proves the three set changes with the fragments it kept, not with blocks.
+    let second = Member::new(None, 67).with_args(
+        "warp2",
+        &["--sync", "warp", "--reserved-only", "--reserved-nodes", &warper.addr()],
+    );
+    let second = second.start(dir.path(), &[]);
+    refs.push(&second);
+    let f = warp.finalized().0;
+    wait_for(&refs, ERA_WAIT, "the second warp node at the first one's finality", || {
+        second.finalized().0 >= f
+    });
+    assert_eq!(peers(&second), 1, "reserved-only: the first warp node is its only peer");
+    assert_eq!(hash_at(&second, 1), None);
+    assert_eq!(hash_at(&second, f), hash_at(&nodes[0], f));
+    wait_for_finality_progress(&refs, "finality on all seven");
 }

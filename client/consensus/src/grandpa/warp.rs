@@ -23,6 +23,11 @@ use lattice_primitives::{BlockNumber, DigestItem, Header, H256};
 /// The most bytes of fragments one proof carries (the rest follows in another request).
 pub const MAX_WARP_PROOF_BYTES: usize = 8 * 1024 * 1024;
 
+/// The key under which a warp-synced node keeps the fragments it verified (SCALE
+/// `Vec<WarpSyncFragment>`, stored with the target by `Client::import_warp_target`), so
+/// it can prove its chain to others without the blocks it skipped.
+pub const WARP_FRAGMENTS_KEY: &[u8] = b"grandpa:warp-fragments";
+
 /// Ask for the fragments after `begin`, a finalized block the asker has.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct WarpProofRequest {
@@ -68,16 +73,32 @@ pub fn scheduled_change(header: &Header) -> Option<(Vec<(AuthorityId, u64)>, Blo
 
 /// Where the authority set changed on this node's finalized chain: the blocks that
 /// signal (and, with delay 0, enact) a change, found by reading the finalized headers
-/// once and then only the new ones.
+/// once and then only the new ones. A warp-synced node starts from the fragments it
+/// verified ([`WARP_FRAGMENTS_KEY`]) and reads the headers after its target.
 #[derive(Debug, Default)]
 pub struct SetChanges {
+    loaded: bool,
+    /// Fragments of changes below the headers this node stores (warp-synced node).
+    stored: Vec<WarpSyncFragment>,
     scanned_to: BlockNumber,
     changes: Vec<BlockNumber>,
 }
 
 impl SetChanges {
-    /// Reads the finalized headers not read yet.
+    /// Reads the warp fragments once, then the finalized headers not read yet.
     fn update(&mut self, client: &Client) -> Result<()> {
+        if !self.loaded {
+            if let Some(encoded) = client.aux(WARP_FRAGMENTS_KEY)? {
+                let fragments = Vec::<WarpSyncFragment>::decode(&mut &encoded[..])
+                    .map_err(|e| Error::WarpProof(format!("stored warp fragments: {e}")))?;
+                self.scanned_to = fragments.last().map_or(0, |f| f.header.number);
+                self.stored = fragments
+                    .into_iter()
+                    .filter(|f| scheduled_change(&f.header).is_some())
+                    .collect();
+            }
+            self.loaded = true;
+        }
         let finalized = client.info().finalized_number;
         while self.scanned_to < finalized {
             let number = self.scanned_to + 1;
@@ -124,24 +145,41 @@ const JUSTIFICATION_SEARCH: BlockNumber = 4096;
 /// (it was itself warp-synced).
 pub fn warp_proof(client: &Client, changes: &mut SetChanges, begin: H256) -> Result<WarpSyncProof> {
     let info = client.info();
-    let begin_number = client
-        .header(&begin)?
-        .map(|h| h.number)
-        .filter(|n| *n <= info.finalized_number)
-        .filter(|n| client.hash(*n).ok().flatten() == Some(begin))
-        .ok_or_else(|| Error::WarpProof(format!("{begin:?} is not a finalized block here")))?;
     changes.update(client)?;
+    let begin_number = if begin == client.genesis_hash() {
+        0
+    } else if let Some(f) = changes.stored.iter().find(|f| f.header.hash() == begin) {
+        f.header.number
+    } else {
+        client
+            .header(&begin)?
+            .map(|h| h.number)
+            .filter(|n| *n <= info.finalized_number)
+            .filter(|n| client.hash(*n).ok().flatten() == Some(begin))
+            .ok_or_else(|| Error::WarpProof(format!("{begin:?} is not a finalized block here")))?
+    };
     let mut proof = WarpSyncProof::default();
     let mut bytes = 0usize;
-    for &number in changes.changes.iter().filter(|n| **n > begin_number) {
-        let hash = client.hash(number)?.ok_or_else(|| Error::WarpProof(format!("no #{number}")))?;
-        let header = client.expect_header(&hash)?;
-        let justification = stored_justification(client, &hash)?.ok_or_else(|| {
-            Error::WarpProof(format!(
-                "block #{number} enacts a set change but has no justification"
-            ))
-        })?;
-        let fragment = WarpSyncFragment { header, justification };
+    let stored = changes
+        .stored
+        .iter()
+        .filter(|f| f.header.number > begin_number)
+        .cloned()
+        .map(Ok::<_, Error>);
+    let scanned =
+        changes.changes.iter().filter(|n| **n > begin_number).map(|&number| -> Result<_> {
+            let hash =
+                client.hash(number)?.ok_or_else(|| Error::WarpProof(format!("no #{number}")))?;
+            let header = client.expect_header(&hash)?;
+            let justification = stored_justification(client, &hash)?.ok_or_else(|| {
+                Error::WarpProof(format!(
+                    "block #{number} enacts a set change but has no justification"
+                ))
+            })?;
+            Ok(WarpSyncFragment { header, justification })
+        });
+    for fragment in stored.chain(scanned) {
+        let fragment: WarpSyncFragment = fragment?;
         bytes += fragment.encoded_size();
         if bytes > MAX_WARP_PROOF_BYTES && !proof.proofs.is_empty() {
             return Ok(proof);

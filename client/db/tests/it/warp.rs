@@ -44,7 +44,11 @@ fn a_warp_target_becomes_best_and_final_and_the_chain_grows_and_prunes_on_it() {
     let state = whole_state(target_pairs());
     let block = target_block(&state);
     let justification = (*b"FRNK", vec![1, 2, 3]);
-    let target = db.import_warp_target(block.clone(), Some(justification.clone()), state).unwrap();
+    let aux = vec![(b"proof".to_vec(), b"fragments".to_vec())];
+    let target =
+        db.import_warp_target(block.clone(), Some(justification.clone()), state, aux).unwrap();
+    assert_eq!(db.aux(b"proof").unwrap(), Some(b"fragments".to_vec()));
+    assert_eq!(db.aux(b"other").unwrap(), None);
     assert_eq!(target, block.header.hash());
     let info = db.info().unwrap();
     assert_eq!((info.best_hash, info.best_number), (target, TARGET));
@@ -64,7 +68,7 @@ fn a_warp_target_becomes_best_and_final_and_the_chain_grows_and_prunes_on_it() {
     // A second target, or an ordinary block below it, is refused.
     let again = whole_state(vec![(b"k".to_vec(), b"v".to_vec())]);
     assert!(matches!(
-        db.import_warp_target(target_block(&again), None, again),
+        db.import_warp_target(target_block(&again), None, again, Vec::new()),
         Err(Error::NotFresh { best_number: TARGET })
     ));
 
@@ -96,6 +100,7 @@ fn a_warp_target_becomes_best_and_final_and_the_chain_grows_and_prunes_on_it() {
     let db = open(dir.path(), PruningMode::Constrained(4));
     assert_eq!(db.info().unwrap().finalized_hash, blocks[10]);
     model.assert_state(&db, &blocks[10]);
+    assert_eq!(db.aux(b"proof").unwrap(), Some(b"fragments".to_vec()));
 }
 
 #[test]
@@ -104,7 +109,7 @@ fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches()
     let db = open(dir.path(), PruningMode::Archive);
     let state = whole_state(target_pairs());
     assert!(matches!(
-        db.import_warp_target(target_block(&state), None, state),
+        db.import_warp_target(target_block(&state), None, state, Vec::new()),
         Err(Error::NoGenesis)
     ));
     let genesis = commit_genesis(&db, genesis_pairs(10));
@@ -115,7 +120,7 @@ fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches()
     let mut block = target_block(&state);
     block.header.state_root = H256([9; 32]);
     assert!(matches!(
-        db.import_warp_target(block, None, state),
+        db.import_warp_target(block, None, state, Vec::new()),
         Err(Error::StateRootMismatch { .. })
     ));
     // A state computed on another state than the empty one.
@@ -125,21 +130,24 @@ fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches()
         overlay.drain_commit(&db.state_at(&genesis).unwrap()).unwrap()
     };
     assert!(matches!(
-        db.import_warp_target(target_block(&on_genesis), None, on_genesis),
+        db.import_warp_target(target_block(&on_genesis), None, on_genesis, Vec::new()),
         Err(Error::ParentStateMismatch { .. })
     ));
     // A target numbered 0.
     let state = whole_state(target_pairs());
     let mut block = target_block(&state);
     block.header.number = 0;
-    assert!(matches!(db.import_warp_target(block, None, state), Err(Error::InvalidNumber { .. })));
+    assert!(matches!(
+        db.import_warp_target(block, None, state, Vec::new()),
+        Err(Error::InvalidNumber { .. })
+    ));
     assert_eq!(db.info().unwrap(), before, "nothing written");
 
     // Once a block follows genesis, the database is no longer fresh.
     import(&db, genesis, &changes_for(1, 0, 5, 10), 0, true);
     let state = whole_state(target_pairs());
     assert!(matches!(
-        db.import_warp_target(target_block(&state), None, state),
+        db.import_warp_target(target_block(&state), None, state, Vec::new()),
         Err(Error::NotFresh { best_number: 1 })
     ));
 }

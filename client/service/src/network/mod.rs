@@ -798,12 +798,13 @@ impl Bridge {
                 };
                 self.network.report(peer, misbehaviour);
             }
-            warp::Outcome::Import { block, justification, entries } => {
+            warp::Outcome::Import(target) => {
                 let (client, results) = (self.client.clone(), self.result_tx.clone());
                 tokio::task::spawn_blocking(move || {
+                    let warp::Target { block, justification, entries, aux } = *target;
                     let number = block.header.number;
                     let outcome = client
-                        .import_warp_target(block, Some(justification), entries)
+                        .import_warp_target(block, Some(justification), entries, aux)
                         .map(|_| number)
                         .map_err(|e| e.to_string());
                     let _ = results.send(ImportResult::Warp(outcome));

@@ -12,7 +12,7 @@ use crate::network::message::*;
 use codec::Encode;
 use lattice_chain::Client;
 use lattice_consensus::grandpa::warp::{
-    verify_warp_proof, WarpProofRequest, WarpSyncFragment, WarpSyncProof,
+    verify_warp_proof, WarpProofRequest, WarpSyncFragment, WarpSyncProof, WARP_FRAGMENTS_KEY,
 };
 use lattice_consensus::grandpa::{authority_set, AuthorityId};
 use lattice_network::{PeerId, Protocol};
@@ -25,6 +25,8 @@ use std::time::{Duration, Instant};
 /// Failed requests of a state download after which a fresh proof (a newer target, whose
 /// state peers still keep) is fetched.
 const MAX_FAILURES: u32 = 8;
+/// Most authority sets a warp proof may cross (bounds what a peer makes this node keep).
+const MAX_FRAGMENTS: usize = 100_000;
 /// How often the download's progress is logged.
 const LOG_EVERY: Duration = Duration::from_secs(5);
 
@@ -47,11 +49,17 @@ pub(crate) enum Outcome {
     /// The peer's answer does not decode (`undecodable`) or fails a check: report it.
     Bad { undecodable: bool, reason: String },
     /// The state is complete: store the target.
-    Import {
-        block: Block,
-        justification: (lattice_primitives::ConsensusEngineId, Vec<u8>),
-        entries: Vec<(Vec<u8>, Vec<u8>)>,
-    },
+    Import(Box<Target>),
+}
+
+/// A proven warp-sync target, ready to store.
+#[derive(Debug)]
+pub(crate) struct Target {
+    pub(crate) block: Block,
+    pub(crate) justification: (lattice_primitives::ConsensusEngineId, Vec<u8>),
+    pub(crate) entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The verified fragments, kept so this node can prove its chain to others.
+    pub(crate) aux: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 enum Phase {
@@ -70,6 +78,8 @@ pub(crate) struct WarpSync {
     /// The genesis hash, set id and voters.
     genesis: (H256, u64, Vec<(AuthorityId, u64)>),
     phase: Phase,
+    /// The fragments verified so far, from genesis on.
+    fragments: Vec<WarpSyncFragment>,
     /// The peer asked, while a request is out (one at a time).
     asked: Option<PeerId>,
     /// Peers whose request failed in this phase: asked again only once all have failed.
@@ -88,6 +98,7 @@ impl WarpSync {
         let mut sync = Self {
             genesis: (genesis, set_id, authorities),
             phase: Phase::Importing,
+            fragments: Vec::new(),
             asked: None,
             failed: HashSet::new(),
             failures: 0,
@@ -102,6 +113,7 @@ impl WarpSync {
     pub(crate) fn restart(&mut self) {
         let (hash, set_id, authorities) = self.genesis.clone();
         self.phase = Phase::Proof { begin: (hash, 0), set_id, authorities };
+        self.fragments.clear();
         self.asked = None;
         self.failed.clear();
         self.failures = 0;
@@ -198,6 +210,10 @@ impl WarpSync {
                         bad(e.to_string())
                     }
                     Ok(progress) => match progress.last {
+                        Some(_) if self.fragments.len() + proof.proofs.len() > MAX_FRAGMENTS => {
+                            self.phase = Phase::Proof { begin, set_id, authorities };
+                            bad(format!("more than {MAX_FRAGMENTS} authority sets"))
+                        }
                         None => {
                             // Nothing past our block: this peer cannot help.
                             self.failed.insert(peer);
@@ -205,6 +221,7 @@ impl WarpSync {
                             Outcome::Continue
                         }
                         Some(last) if proof.is_finished => {
+                            self.fragments.extend(proof.proofs);
                             tracing::info!(
                                 target: "sync",
                                 "⏩ Warp sync: #{} ({:?}) is final (authority set {}); downloading its state",
@@ -216,6 +233,7 @@ impl WarpSync {
                             Outcome::Continue
                         }
                         Some(last) => {
+                            self.fragments.extend(proof.proofs);
                             tracing::info!(target: "sync", "⏩ Warp sync: verified the sets up to #{} (set {})", last.header.number, progress.set_id);
                             self.enter(Phase::Proof {
                                 begin: (last.header.hash(), last.header.number),
@@ -284,11 +302,13 @@ impl WarpSync {
                 match (data.header, data.body) {
                     (Some(header), Some(body)) if data.hash == hash && header == target.header => {
                         let justification = (GRANDPA_ENGINE_ID, target.justification.encode());
-                        Outcome::Import {
+                        let aux = vec![(WARP_FRAGMENTS_KEY.to_vec(), self.fragments.encode())];
+                        Outcome::Import(Box::new(Target {
                             block: Block { header, extrinsics: body },
                             justification,
                             entries,
-                        }
+                            aux,
+                        }))
                     }
                     _ => {
                         self.phase = Phase::Block { target, entries };

@@ -118,7 +118,9 @@ fn empty_state_proves_absence() {
 
 /// Downloads the whole of `state` in range proofs of about `max_bytes` each, checking
 /// each against the root as warp sync does.
-fn download(state: &InMemoryBackend, max_bytes: usize) -> (Vec<(Vec<u8>, Vec<u8>)>, usize) {
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn download(state: &InMemoryBackend, max_bytes: usize) -> (Pairs, usize) {
     let root = state.root();
     let (mut entries, mut chunks) = (Vec::new(), 0);
     loop {
