@@ -1,13 +1,15 @@
 //! A dev node's network under hostile peers: a peer that sends a garbage status, or
-//! garbage on a protocol after a valid status, is disconnected and banned, and the node
-//! goes on authoring and finalizing.
+//! garbage on a protocol after a valid status (warp sync's among them), is disconnected
+//! and banned, and the node goes on authoring and finalizing.
 
 use crate::harness::{free_port, Node};
-use codec::Encode;
+use codec::{Decode, Encode};
+use lattice_consensus::grandpa::warp::{verify_warp_proof, WarpProofRequest, WarpSyncProof};
 use lattice_network::{start, Event, NetworkConfig, NetworkService, NodeKeyConfig, Protocol};
 use lattice_primitives::H256;
-use lattice_service::network::message::{Status, ROLE_FULL};
+use lattice_service::network::message::{StateRequest, StateResponse, Status, ROLE_FULL};
 use serde_json::json;
+use sp_core::Pair;
 use std::time::{Duration, Instant};
 
 type Peer = (NetworkService, tokio::sync::mpsc::Receiver<Event>, tokio::task::JoinHandle<()>);
@@ -113,6 +115,48 @@ fn hostile_peers_are_banned_and_the_node_keeps_finalizing() {
         let (service, mut events, task) = peer(genesis, 4, &addr, other.encode()).await;
         dropped(&service, &mut events).await;
         task.abort();
+
+        // 6. Warp sync's protocols: honest requests get answers that verify, garbage
+        // requests get the sender banned.
+        let (service, mut events, task) = peer(genesis, 6, &addr, status.encode()).await;
+        status_received(&mut events).await;
+        let node_id = service.peers()[0].peer_id;
+        let alice = sp_core::ed25519::Pair::from_string("//Alice", None).unwrap();
+        let started = Instant::now();
+        let target = loop {
+            let request = WarpProofRequest { begin: H256(genesis) };
+            let answer =
+                service.request(node_id, Protocol::WarpSync, request.encode()).await.unwrap();
+            let proof = WarpSyncProof::decode(&mut &answer[..]).unwrap();
+            let progress = verify_warp_proof(&proof, 0, 0, vec![(alice.public().0, 1)]).unwrap();
+            if let Some(last) = progress.last {
+                break last.header;
+            }
+            // Nothing justified yet.
+            assert!(started.elapsed() < Duration::from_secs(20), "no justification served");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        let request = StateRequest { block: target.hash(), after: None };
+        let answer = service.request(node_id, Protocol::State, request.encode()).await.unwrap();
+        let answer = StateResponse::decode(&mut &answer[..]).unwrap();
+        let range = lattice_state::verify_range_proof(
+            target.state_root.0,
+            &lattice_state::StorageProof::new(answer.proof),
+            None,
+        )
+        .unwrap();
+        assert!(!range.entries.is_empty());
+        let unknown = StateRequest { block: H256([3; 32]), after: None };
+        assert!(service.request(node_id, Protocol::State, unknown.encode()).await.is_err());
+        let _ = service.request(node_id, Protocol::State, vec![0xff; 40]).await;
+        dropped(&service, &mut events).await;
+        task.abort();
+        let (service, mut events, task) = peer(genesis, 7, &addr, status.encode()).await;
+        status_received(&mut events).await;
+        let node_id = service.peers()[0].peer_id;
+        let _ = service.request(node_id, Protocol::WarpSync, vec![1, 2, 3]).await;
+        dropped(&service, &mut events).await;
+        task.abort();
     });
 
     // 5. A peer that claims a best block a million blocks ahead and answers no request:
@@ -157,5 +201,5 @@ fn hostile_peers_are_banned_and_the_node_keeps_finalizing() {
         std::thread::sleep(Duration::from_millis(200));
     }
     let log = std::fs::read_to_string(dir.path().join("node.log")).unwrap();
-    assert!(log.matches("banning peer").count() >= 4, "four bans logged:\n{log}");
+    assert!(log.matches("banning peer").count() >= 6, "six bans logged:\n{log}");
 }
