@@ -140,9 +140,9 @@ const JUSTIFICATION_SEARCH: BlockNumber = 4096;
 /// the latest justified block, within [`MAX_WARP_PROOF_BYTES`] (`is_finished` false
 /// when it stops short).
 ///
-/// Fails when `begin` is not on the finalized chain, when a block that enacts a change
-/// lacks its justification, or when this node does not store the headers in between
-/// (it was itself warp-synced).
+/// A warp-synced node proves the part before its target with the fragments it kept.
+/// Fails when `begin` is not on the finalized chain (nor genesis, nor a kept fragment),
+/// or when a block that enacts a change lacks its justification.
 pub fn warp_proof(client: &Client, changes: &mut SetChanges, begin: H256) -> Result<WarpSyncProof> {
     let info = client.info();
     changes.update(client)?;
