@@ -201,6 +201,18 @@ impl Client {
 
     // Reads.
 
+    /// Stores blocks below a warp-sync target, newest first (see
+    /// [`lattice_db::Database::import_history`]): final, without state, not executed.
+    pub fn import_history(&self, blocks: Vec<Block>) -> Result<()> {
+        let _lock = self.import_lock.lock();
+        Ok(self.db.import_history(blocks)?)
+    }
+
+    /// The blocks `first..=last` below a warp-sync target this node lacks.
+    pub fn block_gap(&self) -> Option<(BlockNumber, BlockNumber)> {
+        self.db.block_gap()
+    }
+
     /// An entry stored beside the chain by [`Client::import_warp_target`].
     pub fn aux(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         Ok(self.db.aux(key)?)

@@ -102,6 +102,22 @@ impl Database {
         Ok(hash)
     }
 
+    /// Stores blocks below a warp-sync target, newest first: the first is the parent of
+    /// the lowest stored block above the gap, each next one the parent of the one before
+    /// (hashes link them to the proven target), down to at most block 1, whose parent
+    /// must be genesis. They are final and have no state. Bodies must match their
+    /// headers' extrinsics roots.
+    ///
+    /// Fails, writing nothing, without a gap ([`Error::NoGap`]) or when a block does not
+    /// link ([`Error::HistoryMismatch`]).
+    pub fn import_history(&self, blocks: Vec<Block>) -> Result<()> {
+        let _writer = self.inner.write_lock.lock();
+        let mut staged = Staged::new(&self.inner);
+        let genesis = staged.require_genesis()?;
+        staged.import_history(genesis, blocks)?;
+        staged.write()
+    }
+
     /// Finalizes block `hash` and its ancestors, storing `justification` with it.
     ///
     /// Forks that do not contain the block are removed with their states; states that
@@ -383,6 +399,7 @@ impl<'a> Staged<'a> {
                 best: (hash, 0),
                 finalized: (hash, 0),
                 lowest_state: 0,
+                gap: None,
             };
             self.canonical.insert(0, Some(hash));
             self.sync = true;
@@ -448,9 +465,49 @@ impl<'a> Staged<'a> {
             best: (hash, number),
             finalized: (hash, number),
             lowest_state: number,
+            gap: (number > 1).then_some((1, number - 1)),
         };
         self.sync = true;
         Ok(hash)
+    }
+
+    fn import_history(&mut self, genesis: H256, blocks: Vec<Block>) -> Result<()> {
+        let (first, mut last) = self.meta.gap.ok_or(Error::NoGap)?;
+        let above = self.canonical(last + 1)?.ok_or_else(|| Error::Missing {
+            column: column::CANONICAL,
+            key: schema::number_key(last + 1).to_vec(),
+        })?;
+        let mut expected = self.expect_header(&above)?.parent_hash;
+        for Block { header, extrinsics } in blocks {
+            let hash = header.hash();
+            let mismatch =
+                |reason: String| Error::HistoryMismatch { number: header.number, reason };
+            if last < first {
+                return Err(mismatch("the gap is already filled".into()));
+            }
+            if header.number != last || hash != expected {
+                return Err(mismatch(format!("not the parent of #{}", last + 1)));
+            }
+            // The root is over each extrinsic's encoding (length prefix included).
+            let encoded: Vec<Vec<u8>> = extrinsics.iter().map(Encode::encode).collect();
+            let root = <lattice_state::Layout as sp_trie::TrieConfiguration>::ordered_trie_root(
+                encoded.iter().map(Vec::as_slice),
+            );
+            if root.0 != header.extrinsics_root.0 {
+                return Err(mismatch("the body does not match the extrinsics root".into()));
+            }
+            if header.number == 1 && header.parent_hash != genesis {
+                return Err(mismatch("block #1 does not build on genesis".into()));
+            }
+            expected = header.parent_hash;
+            self.bodies.insert(hash, Some(extrinsics.encode()));
+            self.canonical.insert(header.number, Some(hash));
+            self.by_number.insert((header.number, hash), true);
+            self.headers.insert(hash, Some(header));
+            last -= 1;
+        }
+        self.meta.gap = (last >= first).then_some((first, last));
+        Ok(())
     }
 
     /// Points the canonical index at the chain ending in `hash`, which must descend from
@@ -668,6 +725,7 @@ impl<'a> Staged<'a> {
             batch.put_cf(meta_cf, meta::BEST, self.meta.best.encode());
             batch.put_cf(meta_cf, meta::FINALIZED, self.meta.finalized.encode());
             batch.put_cf(meta_cf, meta::LOWEST_STATE, self.meta.lowest_state.encode());
+            batch.put_cf(meta_cf, meta::GAP, self.meta.gap.encode());
         }
 
         let mut options = WriteOptions::default();

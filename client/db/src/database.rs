@@ -48,6 +48,8 @@ pub(crate) struct Meta {
     pub(crate) best: (H256, BlockNumber),
     pub(crate) finalized: (H256, BlockNumber),
     pub(crate) lowest_state: BlockNumber,
+    /// Blocks `first..=last` not stored (below a warp-sync target, until history fills).
+    pub(crate) gap: Option<(BlockNumber, BlockNumber)>,
 }
 
 /// The open database behind every handle. Field order is drop order: RocksDB closes
@@ -227,6 +229,12 @@ impl Database {
     /// The header of block `hash`; `None` when it is not stored.
     pub fn header(&self, hash: &H256) -> Result<Option<Header>> {
         self.inner.header(hash)
+    }
+
+    /// The blocks `first..=last` this database lacks: those below a warp-sync target
+    /// not yet filled in by [`Database::import_history`].
+    pub fn block_gap(&self) -> Option<(BlockNumber, BlockNumber)> {
+        self.inner.meta.read().gap
     }
 
     /// An entry another layer stored beside the chain (the proof a warp sync verified);
@@ -412,7 +420,11 @@ fn read_meta(db: &DB, cf: &ColumnFamily) -> Result<Meta> {
         Some(v) => schema::decode(column::META, meta::LOWEST_STATE, &v)?,
         None => 0,
     };
-    Ok(Meta { genesis: Some(genesis), best, finalized, lowest_state })
+    let gap = match db.get_cf(cf, meta::GAP)? {
+        Some(v) => schema::decode(column::META, meta::GAP, &v)?,
+        None => None,
+    };
+    Ok(Meta { genesis: Some(genesis), best, finalized, lowest_state, gap })
 }
 
 fn corrupt_meta(key: &[u8]) -> Error {

@@ -179,6 +179,17 @@ pub enum Error {
         /// How many unfinalized blocks the best chain has.
         revertible: BlockNumber,
     },
+    /// History was offered to a database that lacks no blocks.
+    #[error("the database lacks no blocks below its warp-sync target")]
+    NoGap,
+    /// A block offered as history does not fit the gap.
+    #[error("history block #{number}: {reason}")]
+    HistoryMismatch {
+        /// Its number.
+        number: BlockNumber,
+        /// Why it does not fit.
+        reason: String,
+    },
     /// A warp-sync target was offered to a database holding more than its genesis block.
     #[error("the database already holds blocks up to #{best_number}: warp sync needs a fresh one")]
     NotFresh {

@@ -67,6 +67,9 @@ pub(crate) mod meta {
     pub(crate) const FINALIZED: &[u8] = b"finalized";
     /// SCALE u32: the lowest block number whose state is kept (pruning mode only).
     pub(crate) const LOWEST_STATE: &[u8] = b"lowest_state";
+    /// SCALE `Option<(u32, u32)>`: the first and last block missing below a warp-sync
+    /// target.
+    pub(crate) const GAP: &[u8] = b"block_gap";
     /// Prefix of the entries the layers above keep beside the chain ([`crate::Database::aux`]).
     pub(crate) const AUX_PREFIX: &[u8] = b"aux:";
 }

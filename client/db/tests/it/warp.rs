@@ -54,6 +54,7 @@ fn a_warp_target_becomes_best_and_final_and_the_chain_grows_and_prunes_on_it() {
     assert_eq!((info.best_hash, info.best_number), (target, TARGET));
     assert_eq!((info.finalized_hash, info.finalized_number), (target, TARGET));
     assert_eq!(info.lowest_state, TARGET);
+    assert_eq!(db.block_gap(), Some((1, TARGET - 1)));
     assert_eq!(db.hash(TARGET).unwrap(), Some(target));
     assert_eq!(db.hash(TARGET - 1).unwrap(), None);
     assert_eq!(db.hash(0).unwrap(), Some(genesis));
@@ -150,4 +151,79 @@ fn a_warp_target_is_refused_unless_the_database_is_fresh_and_the_state_matches()
         db.import_warp_target(target_block(&state), None, state, Vec::new()),
         Err(Error::NotFresh { best_number: 1 })
     ));
+}
+
+/// Blocks `1..=count` on `parent_of_first`, with real extrinsics roots, and the target
+/// (`count + 1`) on them with `state`.
+fn history(parent_of_first: H256, count: u32, state: &StateCommit) -> (Vec<Block>, Block) {
+    let mut blocks = Vec::new();
+    let mut parent = parent_of_first;
+    for n in 1..=count + 1 {
+        let extrinsics = vec![OpaqueExtrinsic(vec![n as u8; 3]), OpaqueExtrinsic(b"xt".to_vec())];
+        let encoded: Vec<Vec<u8>> = extrinsics.iter().map(codec::Encode::encode).collect();
+        let mut header = header(parent, n, [n as u8; 32], 0);
+        header.extrinsics_root = H256(
+            <lattice_state::Layout as sp_trie::TrieConfiguration>::ordered_trie_root(&encoded).0,
+        );
+        if n == count + 1 {
+            header.state_root = H256(state.root);
+        }
+        parent = header.hash();
+        blocks.push(Block { header, extrinsics });
+    }
+    let target = blocks.pop().unwrap();
+    (blocks, target)
+}
+
+#[test]
+fn history_below_a_warp_target_fills_the_gap_only_with_linked_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), PruningMode::Constrained(4));
+    let genesis = commit_genesis(&db, genesis_pairs(10));
+    let state = whole_state(target_pairs());
+    let (blocks, target) = history(genesis, 4, &state);
+    assert!(matches!(db.import_history(vec![blocks[3].clone()]), Err(Error::NoGap)));
+    db.import_warp_target(target.clone(), None, state, Vec::new()).unwrap();
+    assert_eq!(db.block_gap(), Some((1, 4)));
+
+    // Not the target's parent, or a body that is not the header's: refused, nothing kept.
+    let refused = |blocks: Vec<Block>| {
+        assert!(matches!(db.import_history(blocks), Err(Error::HistoryMismatch { .. })));
+        assert_eq!(db.block_gap(), Some((1, 4)));
+    };
+    refused(vec![blocks[2].clone()]);
+    let mut tampered = blocks[3].clone();
+    tampered.extrinsics.pop();
+    refused(vec![tampered]);
+    refused(vec![blocks[3].clone(), blocks[1].clone()]);
+
+    db.import_history(vec![blocks[3].clone()]).unwrap();
+    assert_eq!(db.block_gap(), Some((1, 3)));
+    drop(db);
+    let db = open(dir.path(), PruningMode::Constrained(4));
+    assert_eq!(db.block_gap(), Some((1, 3)), "the gap survives a reopen");
+    db.import_history(blocks[..3].iter().rev().cloned().collect()).unwrap();
+    assert_eq!(db.block_gap(), None);
+    for b in &blocks {
+        assert_eq!(db.hash(b.header.number).unwrap(), Some(b.header.hash()));
+        assert_eq!(db.block(&b.header.hash()).unwrap().as_ref(), Some(b));
+        assert!(matches!(db.state_at(&b.header.hash()), Err(Error::StatePruned { .. })));
+    }
+    let info = db.info().unwrap();
+    assert_eq!((info.finalized_hash, info.best_hash), (target.header.hash(), target.header.hash()));
+    assert!(matches!(db.import_history(vec![blocks[0].clone()]), Err(Error::NoGap)));
+
+    // A history whose block #1 is not built on this genesis is refused at #1.
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(dir.path(), PruningMode::Archive);
+    commit_genesis(&db, genesis_pairs(10));
+    let state = whole_state(target_pairs());
+    let (blocks, target) = history(H256([5; 32]), 2, &state);
+    db.import_warp_target(target, None, state, Vec::new()).unwrap();
+    db.import_history(vec![blocks[1].clone()]).unwrap();
+    assert!(matches!(
+        db.import_history(vec![blocks[0].clone()]),
+        Err(Error::HistoryMismatch { number: 1, .. })
+    ));
+    assert_eq!(db.block_gap(), Some((1, 1)));
 }

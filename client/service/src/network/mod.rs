@@ -140,6 +140,8 @@ struct Peer {
     known_blocks: LruMap<H256, ()>,
     known_transactions: LruMap<H256, ()>,
     busy: bool,
+    /// It answered a history request with nothing (it lacks the blocks too) or failed it.
+    no_history: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +152,8 @@ enum Pending {
     Ancestry { from: H256, max: u32 },
     /// A request of the warp sync.
     Warp(warp::WarpRequest),
+    /// History below a warp-sync target: `from` and its ancestors, newest first.
+    History { from: H256, max: u32 },
 }
 
 type RequestDone = (PeerId, Pending, Result<Vec<u8>, RequestError>);
@@ -173,6 +177,11 @@ enum ImportResult {
     },
     /// The warp-sync target was stored (its number), or not.
     Warp(warp::WarpImported),
+    /// History blocks from `peer` were stored, or refused.
+    History {
+        peer: PeerId,
+        result: Result<(), String>,
+    },
 }
 
 /// What the node brings to the network.
@@ -281,6 +290,7 @@ pub async fn start(
         result_tx,
         requests: FuturesUnordered::new(),
         warp,
+        history_busy: false,
         set_changes: Default::default(),
     };
     let bridge_task = tokio::spawn(bridge.run(events, result_rx));
@@ -314,6 +324,8 @@ struct Bridge {
     requests: FuturesUnordered<BoxFuture<'static, RequestDone>>,
     /// A warp sync under way (block sync waits for it).
     warp: Option<warp::WarpSync>,
+    /// A history request or import is under way.
+    history_busy: bool,
     /// Where the authority set changed, for answering warp proof requests.
     set_changes: Arc<parking_lot::Mutex<lattice_consensus::grandpa::warp::SetChanges>>,
 }
@@ -469,6 +481,7 @@ impl Bridge {
             known_blocks: LruMap::new(ByLength::new(KNOWN_BLOCKS)),
             known_transactions: LruMap::new(ByLength::new(KNOWN_TRANSACTIONS)),
             busy: false,
+            no_history: false,
         });
         entry.roles = status.roles;
         entry.best_number = status.best_number;
@@ -705,7 +718,36 @@ impl Bridge {
             self.in_flight.insert(start, start + max - 1);
             self.send_request(peer, Pending::Range { start, max });
         }
+        self.schedule_history();
         self.drain();
+    }
+
+    /// After a warp sync, downloads the blocks below the target from an idle peer, one
+    /// request at a time, newest first (stored without execution, linked by hash).
+    fn schedule_history(&mut self) {
+        if self.history_busy {
+            return;
+        }
+        let Some((first, last)) = self.client.block_gap() else { return };
+        let Some(peer) = self
+            .peers
+            .iter()
+            .filter(|(_, p)| !p.busy && !p.no_history && p.best_number > last)
+            .map(|(id, _)| *id)
+            .min()
+        else {
+            return;
+        };
+        let from = match self.client.hash(last + 1) {
+            Ok(Some(above)) => match self.client.header(&above) {
+                Ok(Some(header)) => header.parent_hash,
+                _ => return,
+            },
+            _ => return,
+        };
+        let max = (last - first + 1).min(MAX_BLOCKS_PER_REQUEST);
+        self.history_busy = true;
+        self.send_request(peer, Pending::History { from, max });
     }
 
     /// The first stretch of blocks from `next` up to `until` that is neither downloaded
@@ -764,6 +806,44 @@ impl Bridge {
         let fut = self.network.request(peer, protocol, bytes);
         let pending = Pending::Warp(request);
         self.requests.push(async move { (peer, pending, fut.await) }.boxed());
+    }
+
+    fn on_history_response(
+        &mut self,
+        peer: PeerId,
+        pending: &Pending,
+        result: Result<Vec<u8>, RequestError>,
+    ) {
+        let response = result
+            .map_err(|e| (false, e.to_string()))
+            .and_then(|bytes| decode_all::<BlockResponse>(&bytes).map_err(|e| (true, e)))
+            .and_then(|r| check_response(pending, &r).map(|()| r).map_err(|e| (true, e)));
+        let blocks = match response {
+            Ok(r) if !r.blocks.is_empty() => r.blocks,
+            // No answer, or nothing: the peer lacks the history too (it warp-synced).
+            Ok(_) | Err((false, _)) => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.no_history = true;
+                }
+                self.history_busy = false;
+                return;
+            }
+            Err((true, reason)) => {
+                tracing::debug!(target: "sync", "bad history response from {peer}: {reason}");
+                self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
+                self.history_busy = false;
+                return;
+            }
+        };
+        let blocks: Vec<Block> = blocks
+            .into_iter()
+            .filter_map(|b| Some(Block { header: b.header?, extrinsics: b.body? }))
+            .collect();
+        let (client, results) = (self.client.clone(), self.result_tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = client.import_history(blocks).map_err(|e| e.to_string());
+            let _ = results.send(ImportResult::History { peer, result });
+        });
     }
 
     fn on_warp_response(
@@ -829,6 +909,12 @@ impl Bridge {
                 direction: Direction::Descending,
                 max: *max,
             },
+            Pending::History { from, max } => BlockRequest {
+                fields: FIELD_HEADER | FIELD_BODY,
+                from: FromBlock::Hash(*from),
+                direction: Direction::Descending,
+                max: *max,
+            },
             Pending::Warp(_) => return,
         };
         tracing::trace!(target: "sync", "requesting {pending:?} from {peer}");
@@ -845,6 +931,11 @@ impl Bridge {
         }
         if let Pending::Warp(request) = pending {
             self.on_warp_response(peer, request, result);
+            self.schedule();
+            return;
+        }
+        if let Pending::History { .. } = pending {
+            self.on_history_response(peer, &pending, result);
             self.schedule();
             return;
         }
@@ -884,7 +975,7 @@ impl Bridge {
                     self.downloaded.insert(start, (peer, response.blocks));
                 }
                 Pending::Ancestry { .. } => self.on_ancestry(peer, response.blocks),
-                Pending::Warp(_) => {}
+                Pending::Warp(_) | Pending::History { .. } => {}
             },
         }
         self.schedule();
@@ -979,9 +1070,12 @@ impl Bridge {
     }
 
     fn on_import_result(&mut self, result: ImportResult) {
-        self.importing = false;
-        if !matches!(result, ImportResult::Done) {
-            self.queued_to = 0;
+        // Warp and history imports run beside the import worker's jobs.
+        if !matches!(result, ImportResult::Warp(_) | ImportResult::History { .. }) {
+            self.importing = false;
+            if !matches!(result, ImportResult::Done) {
+                self.queued_to = 0;
+            }
         }
         match result {
             ImportResult::Done => {}
@@ -1009,6 +1103,22 @@ impl Bridge {
                     );
                 }
                 self.update_status();
+            }
+            ImportResult::History { peer, result: Ok(()) } => {
+                self.history_busy = false;
+                match self.client.block_gap() {
+                    Some((_, last)) => {
+                        tracing::debug!(target: "sync", "history from {peer}: down to #{}", last + 1)
+                    }
+                    None => {
+                        tracing::info!(target: "sync", "✨ History below the warp-sync target complete")
+                    }
+                }
+            }
+            ImportResult::History { peer, result: Err(e) } => {
+                self.history_busy = false;
+                tracing::warn!(target: "sync", "💔 peer {peer} sent bad history: {e}");
+                self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
             }
             ImportResult::Warp(Err(e)) => {
                 tracing::warn!(target: "sync", "warp sync: storing the target failed ({e}); starting over");
@@ -1039,7 +1149,9 @@ fn status(client: &Client, roles: u8) -> Vec<u8> {
 /// child of the one before).
 fn check_response(pending: &Pending, response: &BlockResponse) -> Result<(), String> {
     let max = match pending {
-        Pending::Range { max, .. } | Pending::Ancestry { max, .. } => *max,
+        Pending::Range { max, .. }
+        | Pending::Ancestry { max, .. }
+        | Pending::History { max, .. } => *max,
         Pending::Warp(_) => 1,
     };
     if response.blocks.len() > max as usize {
@@ -1058,7 +1170,9 @@ fn check_response(pending: &Pending, response: &BlockResponse) -> Result<(), Str
             (Pending::Range { start, .. }, None) if header.number != *start => {
                 return Err(format!("starts at #{} instead of #{start}", header.number));
             }
-            (Pending::Ancestry { from, .. }, None) if b.hash != *from => {
+            (Pending::Ancestry { from, .. } | Pending::History { from, .. }, None)
+                if b.hash != *from =>
+            {
                 return Err("starts at another block".into());
             }
             (Pending::Range { .. }, Some((prev_hash, prev_number, _)))
@@ -1067,9 +1181,10 @@ fn check_response(pending: &Pending, response: &BlockResponse) -> Result<(), Str
             {
                 return Err(format!("block {i} does not extend the one before"));
             }
-            (Pending::Ancestry { .. }, Some((_, prev_number, prev_parent)))
-                if b.hash != prev_parent || header.number.checked_add(1) != Some(prev_number) =>
-            {
+            (
+                Pending::Ancestry { .. } | Pending::History { .. },
+                Some((_, prev_number, prev_parent)),
+            ) if b.hash != prev_parent || header.number.checked_add(1) != Some(prev_number) => {
                 return Err(format!("block {i} is not the parent of the one before"));
             }
             _ => {}
