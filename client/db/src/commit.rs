@@ -330,7 +330,7 @@ impl<'a> Staged<'a> {
             if let Some(existing) = self.meta.genesis {
                 return Err(Error::GenesisExists { existing, new: hash });
             }
-            H256(sp_trie::empty_trie_root::<lattice_state::Layout>().0)
+            empty_root()
         } else {
             let parent = self
                 .header(&header.parent_hash)?
@@ -351,20 +351,7 @@ impl<'a> Staged<'a> {
             }
             parent.state_root
         };
-        if state.root != header.state_root.0 {
-            return Err(Error::StateRootMismatch {
-                hash,
-                header: header.state_root,
-                computed: H256(state.root),
-            });
-        }
-        if state.parent_root != parent_state.0 {
-            return Err(Error::ParentStateMismatch {
-                hash,
-                expected: parent_state,
-                found: H256(state.parent_root),
-            });
-        }
+        check_roots(hash, &header, &state, parent_state)?;
 
         let pruned = self.pruned();
         let mut record = JournalRecord::default();
@@ -431,21 +418,7 @@ impl<'a> Staged<'a> {
         if number == 0 {
             return Err(Error::InvalidNumber { hash, number, parent_number: None });
         }
-        if state.root != header.state_root.0 {
-            return Err(Error::StateRootMismatch {
-                hash,
-                header: header.state_root,
-                computed: H256(state.root),
-            });
-        }
-        let empty = H256(sp_trie::empty_trie_root::<lattice_state::Layout>().0);
-        if state.parent_root != empty.0 {
-            return Err(Error::ParentStateMismatch {
-                hash,
-                expected: empty,
-                found: H256(state.parent_root),
-            });
-        }
+        check_roots(hash, &header, &state, empty_root())?;
         let mut transaction = state.transaction;
         for (key, (node, rc)) in transaction.drain() {
             if rc > 0 {
@@ -744,6 +717,31 @@ impl<'a> Staged<'a> {
         }
         Ok(())
     }
+}
+
+/// The root of the empty state (genesis and warp-sync targets are computed on it).
+fn empty_root() -> H256 {
+    H256(sp_trie::empty_trie_root::<lattice_state::Layout>().0)
+}
+
+/// Checks that `state` leads from `parent_state` to the state root of `header` (of block
+/// `hash`).
+fn check_roots(hash: H256, header: &Header, state: &StateCommit, parent_state: H256) -> Result<()> {
+    if state.root != header.state_root.0 {
+        return Err(Error::StateRootMismatch {
+            hash,
+            header: header.state_root,
+            computed: H256(state.root),
+        });
+    }
+    if state.parent_root != parent_state.0 {
+        return Err(Error::ParentStateMismatch {
+            hash,
+            expected: parent_state,
+            found: H256(state.parent_root),
+        });
+    }
+    Ok(())
 }
 
 /// Turns the staged reference count changes into writes in `batch`; returns the keys
