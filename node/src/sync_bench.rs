@@ -7,22 +7,19 @@ use crate::benchmark::{alice_transfers, build_block, config, median, transfer_bu
 use crate::cli::BenchmarkSyncCmd;
 use lattice_chain::BlockOrigin;
 use lattice_network::{NetworkConfig, NodeKeyConfig};
+use lattice_node::tx::ExtrinsicBuilder;
 use lattice_service::network::{self, message::ROLE_FULL, BridgeParams};
 use lattice_service::NodeParts;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
     if cmd.blocks == 0 {
         return Err("--blocks must be at least 1".into());
     }
-    if std::env::var_os("RUST_LOG").is_some() {
-        crate::command::init_logging(&[]);
-    }
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let source =
-        lattice_service::new_parts(&config(dir.path(), "source")?).map_err(|e| e.to_string())?;
+    let (source, builder) = source_node(dir.path())?;
     let client = &source.client;
-    let builder = transfer_builder(client)?;
 
     let started = Instant::now();
     let (mut nonce, mut transfers) = (0u32, 0u64);
@@ -41,15 +38,12 @@ pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = runtime()?;
     let (mut block_rates, mut transfer_rates) = (Vec::new(), Vec::new());
     for round in 1..=cmd.repeat.max(1) {
         let sink = lattice_service::new_parts(&config(dir.path(), &format!("sink{round}"))?)
             .map_err(|e| e.to_string())?;
-        let elapsed = runtime.block_on(sync_once(&source, &sink, cmd.blocks))?;
+        let elapsed = runtime.block_on(catch_up(&source, &sink, network::SyncMode::Full))?;
         let secs = elapsed.as_secs_f64();
         let (blocks_per_s, transfers_per_s) =
             (f64::from(cmd.blocks) / secs, transfers as f64 / secs);
@@ -69,7 +63,7 @@ pub(crate) fn run(cmd: BenchmarkSyncCmd) -> Result<(), String> {
 }
 
 /// Starts a network on loopback and its bridge for `parts`, catching up with `sync`.
-pub(crate) async fn start_node(
+async fn start_node(
     parts: &NodeParts,
     key: u8,
     boot: Option<String>,
@@ -93,22 +87,30 @@ pub(crate) async fn start_node(
     Ok((started.service, started.tasks))
 }
 
-async fn sync_once(source: &NodeParts, sink: &NodeParts, target: u32) -> Result<Duration, String> {
+/// Starts `source` and `sink` on loopback; returns how long `sink` took to reach the
+/// source's best block, catching up with `sync`. Fails when the sink's best block stops
+/// moving for a minute.
+pub(crate) async fn catch_up(
+    source: &NodeParts,
+    sink: &NodeParts,
+    sync: network::SyncMode,
+) -> Result<Duration, String> {
+    let target = source.client.info().best_hash;
     let (a, mut tasks) = start_node(source, 1, None, network::SyncMode::Full).await?;
     let boot = format!("{}/p2p/{}", a.listen_addresses()[0], a.local_peer_id());
-    let (_b, more) = start_node(sink, 2, Some(boot), network::SyncMode::Full).await?;
-    tasks.extend(more);
     let started = Instant::now();
+    let (_b, more) = start_node(sink, 2, Some(boot), sync).await?;
+    tasks.extend(more);
     let (mut last, mut moved) = (0, Instant::now());
     let result = loop {
-        let best = sink.client.info().best_number;
-        if best >= target {
+        let info = sink.client.info();
+        if info.best_hash == target {
             break Ok(started.elapsed());
         }
-        if best != last {
-            (last, moved) = (best, Instant::now());
-        } else if moved.elapsed() > Duration::from_secs(30) {
-            break Err(format!("the sync stalled at #{best} of #{target} for 30 s"));
+        if info.best_number != last {
+            (last, moved) = (info.best_number, Instant::now());
+        } else if moved.elapsed() > Duration::from_secs(60) {
+            break Err(format!("the sync stalled at #{last} for 60 s"));
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
@@ -117,4 +119,20 @@ async fn sync_once(source: &NodeParts, sink: &NodeParts, target: u32) -> Result<
         let _ = task.await;
     }
     result
+}
+
+/// The node that builds a benchmark's chain, under `dir`, and a transfer builder for its
+/// chain. Logs only when `RUST_LOG` asks (benchmarks print their figures).
+pub(crate) fn source_node(dir: &Path) -> Result<(NodeParts, ExtrinsicBuilder), String> {
+    if std::env::var_os("RUST_LOG").is_some() {
+        crate::command::init_logging(&[]);
+    }
+    let source = lattice_service::new_parts(&config(dir, "source")?).map_err(|e| e.to_string())?;
+    let builder = transfer_builder(&source.client)?;
+    Ok((source, builder))
+}
+
+/// The multi-threaded runtime the benchmark's networks run on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }

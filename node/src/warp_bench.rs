@@ -5,29 +5,23 @@
 //! code: the warp proof, the state in range proofs, the target block. Prints each warp
 //! sync's time, the median, and one full sync of the same chain for comparison.
 
-use crate::benchmark::{alice_transfers, build_block, config, median, transfer_builder};
+use crate::benchmark::{alice_transfers, build_block, config, median};
 use crate::cli::BenchmarkWarpCmd;
-use crate::sync_bench::start_node;
+use crate::sync_bench::{catch_up, runtime, source_node};
 use codec::Encode;
 use lattice_chain::BlockOrigin;
 use lattice_primitives::header::GRANDPA_ENGINE_ID;
 use lattice_service::network::SyncMode;
-use lattice_service::NodeParts;
 use sp_core::Pair;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub(crate) fn run(cmd: BenchmarkWarpCmd) -> Result<(), String> {
     if cmd.accounts == 0 || cmd.transfers == 0 {
         return Err("--accounts and --transfers must be at least 1".into());
     }
-    if std::env::var_os("RUST_LOG").is_some() {
-        crate::command::init_logging(&[]);
-    }
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let source =
-        lattice_service::new_parts(&config(dir.path(), "source")?).map_err(|e| e.to_string())?;
+    let (source, builder) = source_node(dir.path())?;
     let client = &source.client;
-    let builder = transfer_builder(client)?;
 
     let started = Instant::now();
     let (mut nonce, mut slot) = (0u32, 0u64);
@@ -68,10 +62,7 @@ pub(crate) fn run(cmd: BenchmarkWarpCmd) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let runtime = runtime()?;
     let mut times = Vec::new();
     for round in 1..=cmd.repeat.max(1) {
         let sink = lattice_service::new_parts(&config(dir.path(), &format!("warp{round}"))?)
@@ -97,34 +88,4 @@ pub(crate) fn run(cmd: BenchmarkWarpCmd) -> Result<(), String> {
         full / warp
     );
     Ok(())
-}
-
-/// Starts `source` and `sink` on loopback; returns how long `sink` took to reach the
-/// source's finalized head.
-async fn catch_up(
-    source: &NodeParts,
-    sink: &NodeParts,
-    sync: SyncMode,
-) -> Result<Duration, String> {
-    let target = source.client.info().finalized_hash;
-    let (a, mut tasks) = start_node(source, 1, None, SyncMode::Full).await?;
-    let boot = format!("{}/p2p/{}", a.listen_addresses()[0], a.local_peer_id());
-    let started = Instant::now();
-    let (_b, more) = start_node(sink, 2, Some(boot), sync).await?;
-    tasks.extend(more);
-    let result = loop {
-        let info = sink.client.info();
-        if info.best_hash == target {
-            break Ok(started.elapsed());
-        }
-        if started.elapsed() > Duration::from_secs(600) {
-            break Err(format!("no catch-up in 600 s (at #{})", info.best_number));
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    for task in tasks {
-        task.abort();
-        let _ = task.await;
-    }
-    result
 }
