@@ -175,13 +175,14 @@ enum ImportResult {
         peer: PeerId,
         reason: String,
     },
+}
+
+/// What the imports run beside the import worker's jobs report.
+enum SideImport {
     /// The warp-sync target was stored (its number), or not.
     Warp(warp::WarpImported),
     /// History blocks from `peer` were stored, or refused.
-    History {
-        peer: PeerId,
-        result: Result<(), String>,
-    },
+    History { peer: PeerId, result: Result<(), String> },
 }
 
 /// What the node brings to the network.
@@ -245,11 +246,11 @@ pub async fn start(
     });
     let (import_tx, import_rx) = mpsc::unbounded_channel();
     let (result_tx, result_rx) = mpsc::unbounded_channel();
+    let (side_tx, side_rx) = mpsc::unbounded_channel();
     {
         let client = params.client.clone();
         let slot_ms = params.slot_ms;
         let equivocations = shared.slot_equivocations.clone();
-        let result_tx = result_tx.clone();
         tokio::task::spawn_blocking(move || {
             import_worker(client, slot_ms, import_rx, result_tx, equivocations)
         });
@@ -287,13 +288,13 @@ pub async fn start(
         vote_targets: Default::default(),
         queued_to: 0,
         import_tx,
-        result_tx,
+        side_tx,
         requests: FuturesUnordered::new(),
         warp,
         history_busy: false,
         set_changes: Default::default(),
     };
-    let bridge_task = tokio::spawn(bridge.run(events, result_rx));
+    let bridge_task = tokio::spawn(bridge.run(events, result_rx, side_rx));
     Ok(StartedNetwork { service, shared, tasks: vec![network_task, bridge_task] })
 }
 
@@ -319,8 +320,8 @@ struct Bridge {
     /// The highest block handed to the import worker (not requested again meanwhile).
     queued_to: BlockNumber,
     import_tx: mpsc::UnboundedSender<ImportJob>,
-    /// Results of imports run outside the import worker (the warp-sync target).
-    result_tx: mpsc::UnboundedSender<ImportResult>,
+    /// Results of the warp-sync target's and history's imports.
+    side_tx: mpsc::UnboundedSender<SideImport>,
     requests: FuturesUnordered<BoxFuture<'static, RequestDone>>,
     /// A warp sync under way (block sync waits for it).
     warp: Option<warp::WarpSync>,
@@ -335,6 +336,7 @@ impl Bridge {
         mut self,
         mut events: mpsc::Receiver<Event>,
         mut results: mpsc::UnboundedReceiver<ImportResult>,
+        mut side: mpsc::UnboundedReceiver<SideImport>,
     ) {
         let mut imports = self.client.import_notification_stream();
         let mut ready = self.pool.import_notification_stream();
@@ -356,6 +358,7 @@ impl Bridge {
                 },
                 Some(done) = self.requests.next(), if !self.requests.is_empty() => self.on_response(done),
                 Some(result) = results.recv() => self.on_import_result(result),
+                Some(result) = side.recv() => self.on_side_import(result),
                 _ = tick.tick() => self.schedule(),
             }
         }
@@ -839,10 +842,10 @@ impl Bridge {
             .into_iter()
             .filter_map(|b| Some(Block { header: b.header?, extrinsics: b.body? }))
             .collect();
-        let (client, results) = (self.client.clone(), self.result_tx.clone());
+        let (client, results) = (self.client.clone(), self.side_tx.clone());
         tokio::task::spawn_blocking(move || {
             let result = client.import_history(blocks).map_err(|e| e.to_string());
-            let _ = results.send(ImportResult::History { peer, result });
+            let _ = results.send(SideImport::History { peer, result });
         });
     }
 
@@ -879,7 +882,7 @@ impl Bridge {
                 self.network.report(peer, misbehaviour);
             }
             warp::Outcome::Import(target) => {
-                let (client, results) = (self.client.clone(), self.result_tx.clone());
+                let (client, results) = (self.client.clone(), self.side_tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let warp::Target { block, justification, entries, aux } = *target;
                     let number = block.header.number;
@@ -887,7 +890,7 @@ impl Bridge {
                         .import_warp_target(block, Some(justification), entries, aux)
                         .map(|_| number)
                         .map_err(|e| e.to_string());
-                    let _ = results.send(ImportResult::Warp(outcome));
+                    let _ = results.send(SideImport::Warp(outcome));
                 });
             }
         }
@@ -1070,12 +1073,9 @@ impl Bridge {
     }
 
     fn on_import_result(&mut self, result: ImportResult) {
-        // Warp and history imports run beside the import worker's jobs.
-        if !matches!(result, ImportResult::Warp(_) | ImportResult::History { .. }) {
-            self.importing = false;
-            if !matches!(result, ImportResult::Done) {
-                self.queued_to = 0;
-            }
+        self.importing = false;
+        if !matches!(result, ImportResult::Done) {
+            self.queued_to = 0;
         }
         match result {
             ImportResult::Done => {}
@@ -1094,7 +1094,14 @@ impl Bridge {
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
                 self.downloaded.retain(|_, (p, _)| *p != peer);
             }
-            ImportResult::Warp(Ok(number)) => {
+        }
+        self.update_sync_state();
+        self.schedule();
+    }
+
+    fn on_side_import(&mut self, result: SideImport) {
+        match result {
+            SideImport::Warp(Ok(number)) => {
                 if let Some(warp) = self.warp.take() {
                     tracing::info!(
                         target: "sync",
@@ -1104,7 +1111,7 @@ impl Bridge {
                 }
                 self.update_status();
             }
-            ImportResult::History { peer, result: Ok(()) } => {
+            SideImport::History { peer, result: Ok(()) } => {
                 self.history_busy = false;
                 match self.client.block_gap() {
                     Some((_, last)) => {
@@ -1115,12 +1122,12 @@ impl Bridge {
                     }
                 }
             }
-            ImportResult::History { peer, result: Err(e) } => {
+            SideImport::History { peer, result: Err(e) } => {
                 self.history_busy = false;
                 tracing::warn!(target: "sync", "💔 peer {peer} sent bad history: {e}");
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
             }
-            ImportResult::Warp(Err(e)) => {
+            SideImport::Warp(Err(e)) => {
                 tracing::warn!(target: "sync", "warp sync: storing the target failed ({e}); starting over");
                 if let Some(warp) = self.warp.as_mut() {
                     warp.restart();
