@@ -823,17 +823,20 @@ impl Bridge {
             .and_then(|r| check_response(pending, &r).map(|()| r).map_err(|e| (true, e)));
         let blocks = match response {
             Ok(r) if !r.blocks.is_empty() => r.blocks,
-            // No answer, or nothing: the peer lacks the history too (it warp-synced).
-            Ok(_) | Err((false, _)) => {
-                if let Some(p) = self.peers.get_mut(&peer) {
-                    p.no_history = true;
-                }
-                self.history_busy = false;
-                return;
-            }
             Err((true, reason)) => {
                 tracing::debug!(target: "sync", "bad history response from {peer}: {reason}");
                 self.network.report(peer, Misbehaviour::Invalid(Protocol::Sync));
+                self.history_busy = false;
+                return;
+            }
+            // No answer, or nothing: the peer lacks the history too (it warp-synced).
+            failed_or_empty => {
+                if let Err((_, reason)) = failed_or_empty {
+                    tracing::debug!(target: "sync", "history request to {peer} failed: {reason}");
+                }
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.no_history = true;
+                }
                 self.history_busy = false;
                 return;
             }
