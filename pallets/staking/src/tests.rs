@@ -39,6 +39,10 @@ fn undelegate(d: u8, v: u8, amount: Balance) -> Result<(), DispatchError> {
     dispatch(signed(d), Call::undelegate { validator: acc(v), amount })
 }
 
+fn redelegate(d: u8, from: u8, to: u8, amount: Balance) -> Result<(), DispatchError> {
+    dispatch(signed(d), Call::redelegate { from: acc(from), to: acc(to), amount })
+}
+
 fn validator(i: u8) -> crate::Validator {
     Validators::get(&acc(i)).expect("a validator")
 }
@@ -371,9 +375,7 @@ fn undelegate_and_redelegate() {
         assert_eq!(undelegate(10, 1, 100), Ok(()));
         assert_eq!(Delegations::get(&acc(1), &acc(10)), Some(400));
         assert_eq!(validator(1).delegated, 400);
-        let re = |from: u8, to: u8, amount| {
-            dispatch(signed(10), Call::redelegate { from: acc(from), to: acc(to), amount })
-        };
+        let re = |from, to, amount| redelegate(10, from, to, amount);
         assert_noop!(re(1, 1, 100), err(Error::SameValidator));
         assert_noop!(re(1, 10, 100), err(Error::SelfDelegation));
         assert_noop!(re(1, 2, 50), err(Error::BelowMinimumDelegation));
@@ -574,11 +576,8 @@ fn stake_redelegated_away_in_the_offence_era_is_slashed_at_its_new_validator() {
         // the era ends, then 100 more of that on to acc(4).
         set_offline(acc(2), true);
         run_to_block(4);
-        let redelegate = |from: u8, to: u8, amount| {
-            dispatch(signed(10), Call::redelegate { from: acc(from), to: acc(to), amount })
-        };
-        assert_eq!(redelegate(2, 3, 600), Ok(()));
-        assert_eq!(redelegate(3, 4, 100), Ok(()));
+        assert_eq!(redelegate(10, 2, 3, 600), Ok(()));
+        assert_eq!(redelegate(10, 3, 4, 100), Ok(()));
         let burned_before = TotalSlashed::get();
         run_to_era(1);
         set_offline(acc(2), false);
@@ -603,12 +602,9 @@ fn stake_moved_back_in_the_era_is_slashed_once() {
     ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
         set_offline(acc(2), true);
         run_to_block(4);
-        let redelegate = |from: u8, to: u8, amount| {
-            dispatch(signed(10), Call::redelegate { from: acc(from), to: acc(to), amount })
-        };
         // 600 leaves acc(2), 200 of it comes back: 400 is away.
-        assert_eq!(redelegate(2, 3, 600), Ok(()));
-        assert_eq!(redelegate(3, 2, 200), Ok(()));
+        assert_eq!(redelegate(10, 2, 3, 600), Ok(()));
+        assert_eq!(redelegate(10, 3, 2, 200), Ok(()));
         run_to_era(1);
         set_offline(acc(2), false);
         run_jobs_out();
@@ -623,10 +619,7 @@ fn stake_moved_back_in_the_era_is_slashed_once() {
 fn stake_redelegated_before_an_equivocation_report_is_slashed_with_it() {
     ExtBuilder::default().delegations(vec![(acc(10), acc(2), 1_000)]).build_and_execute(|| {
         run_to_block(3);
-        assert_eq!(
-            dispatch(signed(10), Call::redelegate { from: acc(2), to: acc(3), amount: 1_000 }),
-            Ok(())
-        );
+        assert_eq!(redelegate(10, 2, 3, 1_000), Ok(()));
         assert_eq!(dispatch(Origin::None, report(double_vote(2, 2, 0), None)), Ok(()));
         run_jobs_out();
         assert_eq!(validator(2).self_stake, 900);
