@@ -154,7 +154,7 @@ where
             equivocations,
             state: Mutex::new(State {
                 set: None,
-                peers: HashMap::new(),
+                peers: BTreeMap::new(),
                 seen: BoundedSet::new(SEEN_CAPACITY),
                 global: None,
                 catch_up: CatchUpState { pending: None, misses: 0 },
@@ -399,7 +399,8 @@ impl<P: Clone> Effects<P> {
 
 struct State<P> {
     set: Option<SetState>,
-    peers: HashMap<P, PeerState>,
+    /// Ordered, so a node's sends (and a simulation's history) follow the peer order.
+    peers: BTreeMap<P, PeerState>,
     seen: BoundedSet<()>,
     global: Option<(u64, mpsc::Sender<GlobalMessage>)>,
     catch_up: CatchUpState<P>,
@@ -665,8 +666,8 @@ where
 }
 
 /// Notes that `peer` sent the message with hash `h`; returns whether it is new to us.
-fn note_received<P: Clone + Eq + Hash>(
-    peers: &mut HashMap<P, PeerState>,
+fn note_received<P: Clone + Ord>(
+    peers: &mut BTreeMap<P, PeerState>,
     seen: &BoundedSet<()>,
     peer: &P,
     h: [u8; 32],
@@ -682,8 +683,8 @@ fn note_received<P: Clone + Eq + Hash>(
 }
 
 /// Sends `message` (hash `h`) to every peer not known to have it.
-fn forward<P: Clone>(
-    peers: &mut HashMap<P, PeerState>,
+fn forward<P: Clone + Ord>(
+    peers: &mut BTreeMap<P, PeerState>,
     h: [u8; 32],
     message: &[u8],
     out: &mut Effects<P>,
