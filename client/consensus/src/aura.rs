@@ -88,15 +88,44 @@ pub fn verify_seal(client: &Client, header: &Header, now_slot: u64) -> Result<()
     Ok(())
 }
 
-/// Seals a built block with `author`'s key from `keystore`. `None` when the keystore
-/// does not hold the key.
-pub fn seal(
+/// The Aura keys of a node: which authorities it can seal for, and the seal signature.
+/// [`LocalKeystore`] is the node's; a simulation gives keys that sign deterministically.
+pub trait SealKeys {
+    /// The sr25519 public keys held for [`AURA_KEY_TYPE`].
+    fn aura_keys(&self) -> Result<Vec<[u8; 32]>>;
+    /// `author`'s sr25519 signature of a pre-seal header hash; `None` without the key.
+    fn sign_seal(&self, author: &[u8; 32], pre_hash: &H256) -> Result<Option<[u8; 64]>>;
+}
+
+impl SealKeys for LocalKeystore {
+    fn aura_keys(&self) -> Result<Vec<[u8; 32]>> {
+        Ok(self.public_keys(KeyScheme::Sr25519, AURA_KEY_TYPE)?)
+    }
+
+    fn sign_seal(&self, author: &[u8; 32], pre_hash: &H256) -> Result<Option<[u8; 64]>> {
+        Ok(self.sr25519_sign(AURA_KEY_TYPE, author, pre_hash.as_bytes())?)
+    }
+}
+
+impl<K: SealKeys + ?Sized> SealKeys for std::sync::Arc<K> {
+    fn aura_keys(&self) -> Result<Vec<[u8; 32]>> {
+        (**self).aura_keys()
+    }
+
+    fn sign_seal(&self, author: &[u8; 32], pre_hash: &H256) -> Result<Option<[u8; 64]>> {
+        (**self).sign_seal(author, pre_hash)
+    }
+}
+
+/// Seals a built block with `author`'s key from `keys`. `None` when `keys` does not
+/// hold the key.
+pub fn seal<K: SealKeys + ?Sized>(
     mut block: Block,
-    keystore: &LocalKeystore,
+    keys: &K,
     author: &[u8; 32],
 ) -> Result<Option<Block>> {
     let pre_hash = block.header.hash();
-    let Some(signature) = keystore.sr25519_sign(AURA_KEY_TYPE, author, pre_hash.as_bytes())? else {
+    let Some(signature) = keys.sign_seal(author, &pre_hash)? else {
         return Ok(None);
     };
     block.header.digest.logs.push(DigestItem::Seal(AURA_ENGINE_ID, signature.encode()));
@@ -140,10 +169,10 @@ pub struct Proposal {
 /// Authors the block of `slot` on the best block if this node holds the slot author's
 /// key; `Ok(None)` when it is not this node's turn (or the best block is of this slot).
 /// `timestamp_ms` is the time to put in the timestamp inherent (inside the slot).
-pub fn author_slot<A: ChainApi>(
+pub fn author_slot<A: ChainApi, K: SealKeys + ?Sized>(
     client: &Client,
     pool: &Pool<A>,
-    keystore: &LocalKeystore,
+    keystore: &K,
     slot: u64,
     timestamp_ms: u64,
     limits: ProposalLimits,
@@ -156,7 +185,7 @@ pub fn author_slot<A: ChainApi>(
     }
     let authorities = authorities(client, &parent_hash)?;
     let author = authorities[(slot % authorities.len() as u64) as usize];
-    if !keystore.public_keys(KeyScheme::Sr25519, AURA_KEY_TYPE)?.contains(&author) {
+    if !keystore.aura_keys()?.contains(&author) {
         return Ok(None);
     }
     let digest = Digest { logs: vec![DigestItem::PreRuntime(AURA_ENGINE_ID, slot.encode())] };

@@ -53,5 +53,6 @@
 pub mod aura;
 mod error;
 pub mod grandpa;
+pub mod report;
 
 pub use error::{Error, Result};

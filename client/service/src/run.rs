@@ -5,6 +5,7 @@ use futures::{FutureExt, StreamExt};
 use lattice_chain::{Client, FullChainApi};
 use lattice_consensus::aura::{self, ProposalLimits};
 use lattice_consensus::grandpa::{self, GrandpaParams, LocalNetwork, RoundReport};
+use lattice_consensus::report;
 use lattice_metrics::{BuildInfo, InformantSnapshot, MetricsRegistry, NodeMetrics};
 use lattice_txpool::{ChainEvent, Pool};
 use parking_lot::Mutex;
@@ -385,114 +386,14 @@ async fn report_equivocations(
         }
         let (c, p) = (client.clone(), pool.clone());
         if let Err(e) = tokio::task::spawn_blocking(move || {
-            submit_equivocations(&c, &p, votes);
-            submit_slot_equivocations(&c, &p, blocks);
+            report::submit_equivocations(&c, &p, votes);
+            report::submit_slot_equivocations(&c, &p, blocks);
         })
         .await
         {
             tracing::error!(target: "grandpa", "equivocation reporting panicked: {e}");
         }
     }
-}
-
-/// Asks the runtime at `best` for the unsigned report extrinsic (`method` with `input`)
-/// and submits it to the pool; `what` names the offence in the log. Whether the pool
-/// took it.
-fn submit_report(
-    client: &Client,
-    pool: &Pool<FullChainApi>,
-    best: lattice_primitives::H256,
-    method: &str,
-    input: &[u8],
-    what: &str,
-) -> bool {
-    use codec::Decode;
-    let xt = match client.call(&best, method, input) {
-        Ok(out) => match Vec::<u8>::decode(&mut &out[..]) {
-            Ok(xt) => xt,
-            Err(e) => {
-                tracing::warn!(target: "staking", "undecodable report of {what}: {e}");
-                return false;
-            }
-        },
-        Err(e) => {
-            tracing::warn!(target: "staking", "the runtime cannot build a report of {what}: {e}");
-            return false;
-        }
-    };
-    match pool.submit_at(best, lattice_primitives::TransactionSource::Local, xt) {
-        Ok(hash) => {
-            tracing::info!(target: "staking", "reported {what} ({hash:?})");
-            true
-        }
-        Err(e) => {
-            tracing::warn!(target: "staking", "report of {what} refused: {e}");
-            false
-        }
-    }
-}
-
-/// Turns each double vote into the runtime's unsigned report extrinsic
-/// (`LatticeStakingApi_equivocation_report`) at the best block and submits it to the
-/// pool; returns how many the pool took. A proof the runtime refuses (an old set, one
-/// already punished) is logged and dropped.
-pub(crate) fn submit_equivocations(
-    client: &Client,
-    pool: &Pool<FullChainApi>,
-    proofs: Vec<grandpa::EquivocationProof>,
-) -> usize {
-    use codec::Encode;
-    use lattice_primitives::api::methods::STAKING_EQUIVOCATION_REPORT;
-    let best = client.info().best_hash;
-    let what = |p: &grandpa::EquivocationProof| {
-        format!("the double vote of round {} in set {}", p.round(), p.set_id)
-    };
-    proofs
-        .iter()
-        // No reporter account: the node has session keys, not an account key; the
-        // reporter's share is then burned with the rest.
-        .filter(|proof| {
-            let input = (proof, None::<lattice_primitives::AccountId32>).encode();
-            submit_report(client, pool, best, STAKING_EQUIVOCATION_REPORT, &input, &what(proof))
-        })
-        .count()
-}
-
-/// Turns each pair of blocks sealed for one slot into the runtime's unsigned report
-/// (`LatticeStakingApi_block_equivocation_report`, the proof in Substrate's
-/// `sp_consensus_slots::EquivocationProof` encoding: the author's key, the slot, both
-/// headers) at the best block and submits it; returns how many the pool took. The
-/// author is the slot's owner among the best block's Aura authorities (the runtime
-/// refuses slots before the current era).
-pub(crate) fn submit_slot_equivocations(
-    client: &Client,
-    pool: &Pool<FullChainApi>,
-    found: Vec<crate::network::SlotEquivocation>,
-) -> usize {
-    use codec::Encode;
-    use lattice_primitives::api::methods::STAKING_BLOCK_EQUIVOCATION_REPORT;
-    if found.is_empty() {
-        return 0;
-    }
-    let best = client.info().best_hash;
-    let authorities = match lattice_consensus::aura::authorities(client, &best) {
-        Ok(a) if !a.is_empty() => a,
-        Ok(_) => return 0,
-        Err(e) => {
-            tracing::warn!(target: "staking", "no Aura authorities to report against: {e}");
-            return 0;
-        }
-    };
-    found
-        .iter()
-        .filter(|e| {
-            let offender = authorities[(e.slot % authorities.len() as u64) as usize];
-            let proof = (offender, e.slot, &e.first, &e.second);
-            let input = (proof, None::<lattice_primitives::AccountId32>).encode();
-            let what = format!("the two blocks of slot {}", e.slot);
-            submit_report(client, pool, best, STAKING_BLOCK_EQUIVOCATION_REPORT, &input, &what)
-        })
-        .count()
 }
 
 /// Authors in this node's slots until `stopped` resolves.
@@ -542,6 +443,7 @@ async fn author_loop(
 mod tests {
     use super::*;
     use finality_grandpa::{Equivocation, Message, Precommit};
+    use lattice_consensus::report::{submit_equivocations, submit_slot_equivocations};
     use lattice_primitives::H256;
     use lattice_txpool::{BlockInfo, Options, SystemClock};
     use sp_core::Pair;

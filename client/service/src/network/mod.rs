@@ -20,6 +20,8 @@ use futures::{FutureExt, StreamExt};
 use lattice_chain::{BlockOrigin, Client, FullChainApi, ImportParams};
 use lattice_consensus::aura;
 use lattice_consensus::grandpa::{authority_set, GrandpaJustification};
+pub use lattice_consensus::report::SlotEquivocation;
+use lattice_consensus::report::SlotWatch;
 use lattice_network::{Event, Misbehaviour, NetworkService, PeerId, Protocol, RequestError};
 use lattice_primitives::header::GRANDPA_ENGINE_ID;
 use lattice_primitives::{Block, BlockNumber, TransactionSource, H256};
@@ -1268,66 +1270,6 @@ fn import_worker(
         let result = import_job(&client, slot_ms, &mut watch, job);
         if results.send(result).is_err() {
             return;
-        }
-    }
-}
-
-/// Two blocks sealed for one slot: the slot's author signed both (an equivocation).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SlotEquivocation {
-    /// The slot.
-    pub slot: u64,
-    /// The block seen first.
-    pub first: lattice_primitives::Header,
-    /// The other block.
-    pub second: lattice_primitives::Header,
-}
-
-/// Slots seen lately; both headers of each equivocation found are kept.
-const WATCHED_SLOTS: u32 = 4096;
-/// Equivocations kept for reporting.
-const MAX_SLOT_EQUIVOCATIONS: usize = 64;
-
-/// Watches the slots of imported blocks for a second block in one slot.
-pub(crate) struct SlotWatch {
-    seen: LruMap<u64, lattice_primitives::Header>,
-    found: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
-}
-
-impl SlotWatch {
-    pub(crate) fn new(
-        found: Arc<parking_lot::Mutex<std::collections::VecDeque<SlotEquivocation>>>,
-    ) -> Self {
-        Self { seen: LruMap::new(ByLength::new(WATCHED_SLOTS)), found }
-    }
-
-    /// Notes a block whose seal verified. With one authority set, a slot has one author,
-    /// so a second, different block in the slot is that author's equivocation.
-    fn note(&mut self, header: &lattice_primitives::Header) {
-        let Some(slot) = aura::find_slot(header) else { return };
-        match self.seen.get(&slot) {
-            Some(first) if first.hash() != header.hash() => {
-                tracing::warn!(
-                    target: "aura",
-                    "⚠️ the author of slot {slot} sealed two blocks: #{} ({:?}) and #{} ({:?})",
-                    first.number,
-                    first.hash(),
-                    header.number,
-                    header.hash()
-                );
-                let proof = SlotEquivocation { slot, first: first.clone(), second: header.clone() };
-                let mut found = self.found.lock();
-                if !found.iter().any(|e| e.slot == slot) {
-                    found.push_back(proof);
-                    if found.len() > MAX_SLOT_EQUIVOCATIONS {
-                        found.pop_front();
-                    }
-                }
-            }
-            Some(_) => {}
-            None => {
-                self.seen.insert(slot, header.clone());
-            }
         }
     }
 }
