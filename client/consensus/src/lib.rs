@@ -25,8 +25,10 @@
 //! - A finalized block whose state names a new GRANDPA authority set ends the voter; the
 //!   next set's voter starts from that block. Double votes land in an
 //!   [`grandpa::EquivocationLog`] for reporting.
-//! - Blocks from outside (files today, peers later) are checked with
-//!   [`aura::verify_seal`] and, when they carry one, [`grandpa::GrandpaJustification::verify`].
+//! - Blocks from peers go through [`import::import_peer_block`]: parent known, seal
+//!   checked with [`aura::verify_seal`], a second block of a slot noted for a report,
+//!   a justification that came with it checked with
+//!   [`grandpa::GrandpaJustification::verify`].
 //!
 //! ## Example
 //!
@@ -53,6 +55,7 @@
 pub mod aura;
 mod error;
 pub mod grandpa;
+pub mod import;
 pub mod report;
 
 pub use error::{Error, Result};

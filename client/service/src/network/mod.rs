@@ -17,13 +17,12 @@ use codec::Encode;
 use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
-use lattice_chain::{BlockOrigin, Client, FullChainApi, ImportParams};
+use lattice_chain::{BlockOrigin, Client, FullChainApi};
 use lattice_consensus::aura;
-use lattice_consensus::grandpa::{authority_set, GrandpaJustification};
+use lattice_consensus::import::{import_peer_block, PeerBlockError};
 pub use lattice_consensus::report::SlotEquivocation;
 use lattice_consensus::report::SlotWatch;
 use lattice_network::{Event, Misbehaviour, NetworkService, PeerId, Protocol, RequestError};
-use lattice_primitives::header::GRANDPA_ENGINE_ID;
 use lattice_primitives::{Block, BlockNumber, TransactionSource, H256};
 use lattice_txpool::Pool;
 use parking_lot::RwLock;
@@ -1284,48 +1283,14 @@ fn import_job(
         let (Some(header), Some(body)) = (data.header, data.body) else {
             return ImportResult::Bad { peer, reason: "incomplete block".into() };
         };
-        let hash = data.hash;
-        if matches!(client.header(&hash), Ok(Some(_))) {
-            continue;
-        }
-        if !matches!(client.header(&header.parent_hash), Ok(Some(_))) {
-            return ImportResult::UnknownParent { peer, parent: header.parent_hash };
-        }
-        let number = header.number;
         let now_slot = aura::slot_at(now_ms(), slot_ms);
-        if let Err(e) = aura::verify_seal(client, &header, now_slot) {
-            return ImportResult::Bad { peer, reason: format!("block #{number} ({hash:?}): {e}") };
-        }
-        watch.note(&header);
-        let grandpa = data
-            .justifications
-            .unwrap_or_default()
-            .into_iter()
-            .find(|(engine, _)| *engine == GRANDPA_ENGINE_ID);
-        let mut finalize = false;
-        if let Some((_, proof)) = &grandpa {
-            match authority_set(client, &header.parent_hash) {
-                Ok((voters, set_id)) => {
-                    if let Err(e) =
-                        GrandpaJustification::verify(proof, hash, number, set_id, &voters)
-                    {
-                        return ImportResult::Bad { peer, reason: e.to_string() };
-                    }
-                    finalize = number > client.info().finalized_number;
-                }
-                Err(e) => {
-                    tracing::warn!(target: "sync", "cannot read the authority set: {e}");
-                }
-            }
-        }
         let block = Block { header, extrinsics: body };
-        if let Err(e) = client.import_block(ImportParams {
-            block,
-            justification: grandpa.filter(|_| finalize),
-            origin: job.origin,
-            finalize,
-        }) {
-            return ImportResult::Bad { peer, reason: format!("block #{number} ({hash:?}): {e}") };
+        match import_peer_block(client, watch, block, data.justifications, now_slot, job.origin) {
+            Ok(()) => {}
+            Err(PeerBlockError::UnknownParent(parent)) => {
+                return ImportResult::UnknownParent { peer, parent }
+            }
+            Err(PeerBlockError::Bad(reason)) => return ImportResult::Bad { peer, reason },
         }
     }
     ImportResult::Done

@@ -5,6 +5,7 @@
 use super::*;
 use lattice_consensus::aura::{author_slot, ProposalLimits};
 use lattice_keystore::LocalKeystore;
+use lattice_primitives::header::GRANDPA_ENGINE_ID;
 use lattice_txpool::{BlockInfo, Options, SystemClock};
 use sp_core::Pair;
 
