@@ -188,6 +188,12 @@ pub async fn run(config: Configuration, shutdown: impl Future<Output = ()>) -> R
         None
     };
 
+    // Votes lost on the way (a full queue, a partition that healed) are sent again
+    // when the voter's round stalls.
+    if let Some(g) = &gossip {
+        tasks.push(tokio::spawn(rebroadcast_stalled_rounds(g.clone(), stopped())));
+    }
+
     // Finality.
     let grandpa_params = GrandpaParams {
         client: client.clone(),
@@ -360,6 +366,22 @@ async fn follow_chain(client: Arc<Client>, pool: Arc<Pool<FullChainApi>>, metric
         if let Ok(leaves) = client.leaves() {
             metrics.set_leaves(leaves.len() as u64);
         }
+    }
+}
+
+/// Every [`grandpa::gossip::REBROADCAST_INTERVAL`] until `stopped` resolves, lets the
+/// gossip send the node's votes of a stalled round again.
+async fn rebroadcast_stalled_rounds(
+    gossip: Arc<grandpa::gossip::GrandpaGossip<lattice_network::PeerId>>,
+    stopped: impl Future<Output = ()>,
+) {
+    let mut stopped = std::pin::pin!(stopped.fuse());
+    loop {
+        futures::select! {
+            _ = tokio::time::sleep(grandpa::gossip::REBROADCAST_INTERVAL).fuse() => {}
+            _ = stopped.as_mut() => return,
+        }
+        gossip.rebroadcast_if_stalled();
     }
 }
 

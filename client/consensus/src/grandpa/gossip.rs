@@ -21,6 +21,9 @@
 //! - A peer whose round is more than one ahead of ours is asked for a catch-up: the
 //!   votes of its last completed round, which let the voter jump to the network's round.
 //!   Each peer gets at most one answer per completed round.
+//! - Messages may be lost (a full queue, a partition). A round that stalls between two
+//!   calls of [`GrandpaGossip::rebroadcast_if_stalled`] sends this node's own votes of
+//!   the round and its neighbor packet again, so a network that heals finalizes again.
 //! - The gossip layer never blocks on the transport: `send` must queue and return, and
 //!   it is never called with the gossip's lock held.
 //!
@@ -73,6 +76,9 @@ use std::sync::Arc;
 
 /// Peers tracked at once; further connections are ignored until one leaves.
 pub const MAX_PEERS: usize = 512;
+/// How often the network layer calls [`GrandpaGossip::rebroadcast_if_stalled`]: a round
+/// that has not moved for this long is taken as stalled by lost messages.
+pub const REBROADCAST_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 /// Hashes of messages already handled.
 const SEEN_CAPACITY: usize = 8192;
 /// Hashes of messages a peer is known to have, per peer.
@@ -226,6 +232,38 @@ where
         self.apply(out);
     }
 
+    /// Call every [`REBROADCAST_INTERVAL`]. When the voter is in the same round as at
+    /// the previous call, sends this node's own votes of the round again to every peer
+    /// that has not sent them back, and the neighbor packet to every peer (a peer ahead
+    /// then answers a catch-up request, a peer behind asks for one). A vote lost on its
+    /// way (a full queue, a partition that healed) would otherwise keep the round from
+    /// completing for good; a peer that had it drops the copy as a duplicate.
+    pub fn rebroadcast_if_stalled(&self) {
+        let mut out = Effects::default();
+        {
+            let mut guard = self.state.lock();
+            let state = &mut *guard;
+            let Some(set) = state.set.as_mut() else { return };
+            let round = (set.set_id, set.round);
+            if set.last_check.replace(round) != Some(round) || set.round == 0 {
+                return;
+            }
+            tracing::debug!(target: "grandpa", "round {} of set {} stalled: sending our votes again", round.1, round.0);
+            let neighbor = set.neighbor().encode();
+            let own: Vec<&Vec<u8>> =
+                set.own.iter().filter(|(r, _)| *r == set.round).map(|(_, m)| m).collect();
+            for (peer, p) in state.peers.iter() {
+                out.sends.push((peer.clone(), neighbor.clone()));
+                for message in &own {
+                    if p.known.get(&hash(message)) != Some(&true) {
+                        out.sends.push((peer.clone(), (*message).clone()));
+                    }
+                }
+            }
+        }
+        self.apply(out);
+    }
+
     fn apply(&self, out: Effects<P>) {
         for (peer, m) in out.reports {
             tracing::debug!(target: "grandpa", "peer {peer:?} misbehaved: {m:?}");
@@ -275,6 +313,7 @@ where
                     out.sends.push((peer.clone(), message.clone()));
                 }
             }
+            set.own.push((round, message));
         }
         self.apply(out);
     }
@@ -295,6 +334,8 @@ where
             rounds: BTreeMap::new(),
             completed: None,
             best_commit: None,
+            own: Vec::new(),
+            last_check: None,
         });
         state.catch_up = CatchUpState { pending: None, misses: 0 };
         for p in state.peers.values_mut() {
@@ -315,6 +356,7 @@ where
             set.round = round;
             let keep_from = round.saturating_sub(ROUND_WINDOW + 1);
             set.rounds = set.rounds.split_off(&keep_from);
+            set.own.retain(|(r, _)| *r >= keep_from);
             let neighbor = set.neighbor().encode();
             for peer in state.peers.keys() {
                 out.sends.push((peer.clone(), neighbor.clone()));
@@ -418,6 +460,10 @@ struct SetState {
     completed: Option<GrandpaCatchUp>,
     /// Round, target number and encoding of the best commit seen or made.
     best_commit: Option<(u64, BlockNumber, Vec<u8>)>,
+    /// This node's own votes (round, encoded message) of the kept rounds.
+    own: Vec<(u64, Vec<u8>)>,
+    /// The set and round at the last stall check.
+    last_check: Option<(u64, u64)>,
 }
 
 impl SetState {

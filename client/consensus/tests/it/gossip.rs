@@ -598,3 +598,35 @@ fn catch_up_requests_are_answered_once_per_completed_round() {
     assert!(recorder.take_sent().is_empty());
     assert!(recorder.take_reports().is_empty());
 }
+
+#[test]
+fn a_stalled_round_sends_the_own_votes_and_the_neighbor_packet_again() {
+    let (recorder, gossip, _) = lone_gossip();
+    let own = prevote("Alice", 1, 7);
+    gossip.broadcast(0, 1, own.clone());
+    gossip.on_message(&1, &vote_bytes(1, prevote("Bob", 1, 7)));
+    // Peer 2 forwards our vote back: it has it.
+    gossip.on_message(&2, &vote_bytes(1, own.clone()));
+    recorder.take_sent();
+    // The first check only notes the round.
+    gossip.rebroadcast_if_stalled();
+    assert!(recorder.take_sent().is_empty());
+    // Still round 1 at the next check: our vote goes again to the peer that may lack it,
+    // with the neighbor packet to both; Bob's vote is Bob's to send.
+    gossip.rebroadcast_if_stalled();
+    let neighbor = GossipMessage::Neighbor { round: 1, set_id: 0, finalized_number: 0 };
+    assert_eq!(
+        recorder.take_sent(),
+        vec![
+            (1, neighbor.clone()),
+            (1, GossipMessage::Vote { round: 1, set_id: 0, message: own }),
+            (2, neighbor),
+        ]
+    );
+    // A round that moves on is not stalled.
+    gossip.note_round(0, 2, 0);
+    recorder.take_sent();
+    gossip.rebroadcast_if_stalled();
+    assert!(recorder.take_sent().is_empty());
+    assert!(recorder.take_reports().is_empty());
+}
