@@ -151,6 +151,11 @@ impl Executor {
         id
     }
 
+    /// Drops a task (a stopped node's).
+    pub fn cancel(&mut self, id: usize) {
+        self.tasks[id] = None;
+    }
+
     /// Polls woken tasks until none is left.
     pub fn run_ready(&mut self) {
         for _ in 0..MAX_POLLS_PER_INSTANT {

@@ -256,3 +256,61 @@ fn a_partition_halts_finality_and_healing_resumes_it_on_one_chain() {
     }
     assert_no_honest_node_blamed(&world, &[]);
 }
+
+#[test]
+fn a_crashed_validator_is_done_without_and_rejoins_after_a_restart() {
+    let started = Instant::now();
+    let down = 4;
+    let mut world = World::new(&config(20, 5));
+    world.run_until(30_000);
+    world.stop(down);
+    let at_stop = world.nodes[down].client.info().finalized_number;
+    world.run_for(40_000);
+    let others = |world: &World| {
+        world
+            .nodes
+            .iter()
+            .filter(|n| n.id != down)
+            .map(|n| n.client.info().finalized_number)
+            .min()
+            .unwrap()
+    };
+    // Nineteen of twenty voters are more than two thirds: finality goes on without it.
+    let before = others(&world);
+    assert!(before >= at_stop + 15, "finalized #{before} without node {down} (#{at_stop})");
+    assert_eq!(world.nodes[down].client.info().finalized_number, at_stop);
+    world.restart(down);
+    let restarted = world.now_ms();
+    while world.nodes[down].client.info().finalized_number < before {
+        assert!(world.now_ms() < restarted + 60_000, "node {down} did not catch up in 60 s");
+        world.run_for(500);
+    }
+    let caught_up = world.now_ms() - restarted;
+    world.run_for(30_000);
+    print_figures("restart", &world, started);
+    println!(
+        "sim restart: node {down} down from #{at_stop} for 40 s (the others reached #{before}), \
+         finalized #{before} {caught_up} ms after its restart"
+    );
+    assert_finality_agrees(&world);
+    assert_no_honest_node_blamed(&world, &[]);
+    // Back in step, and its restarted voter never voted twice in a round.
+    let info = world.nodes[down].client.info();
+    assert!(info.finalized_number + 2 >= others(&world));
+    let double_votes: usize = world.nodes.iter().map(|n| n.reports_submitted.lock().0).sum();
+    assert_eq!(double_votes, 0);
+    // It authors again: a finalized block of one of its slots after the restart.
+    let node = &world.nodes[0];
+    let genesis = node.client.genesis_hash();
+    let authorities = lattice_consensus::aura::authorities(&node.client, &genesis).unwrap();
+    let slot_ms = lattice_consensus::aura::slot_duration(&node.client, &genesis).unwrap();
+    let authored_again = finalized_chain(node).iter().any(|hash| {
+        let header = node.client.expect_header(hash).unwrap();
+        lattice_consensus::aura::find_slot(&header).is_some_and(|slot| {
+            slot * slot_ms > restarted
+                && authorities[(slot % authorities.len() as u64) as usize]
+                    == validator_account(down).0
+        })
+    });
+    assert!(authored_again, "node {down} authored nothing finalized after its restart");
+}

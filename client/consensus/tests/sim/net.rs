@@ -96,6 +96,8 @@ pub struct Net {
     links: BTreeSet<(NodeId, NodeId)>,
     /// Each node's side of a partition; nodes on different sides do not hear each other.
     side: Option<Vec<u8>>,
+    /// Stopped nodes: nothing reaches them or leaves them.
+    down: BTreeSet<NodeId>,
     queue: BTreeMap<(u64, u64), (NodeId, NodeId, Wire)>,
     next_seq: u64,
     stats: NetStats,
@@ -111,6 +113,7 @@ impl Net {
             rng: Rng::new(seed),
             links: BTreeSet::new(),
             side: None,
+            down: BTreeSet::new(),
             queue: BTreeMap::new(),
             next_seq: 0,
             stats: NetStats::default(),
@@ -145,11 +148,27 @@ impl Net {
         self.side = side;
     }
 
+    /// Stops (`true`) or starts `node`: a stopped node's messages are dropped, both ways.
+    pub fn set_down(&mut self, node: NodeId, down: bool) {
+        if down {
+            self.down.insert(node);
+        } else {
+            self.down.remove(&node);
+        }
+    }
+
+    /// Whether `from` cannot reach `to` now (a partition, no link, a stopped node).
+    fn blocked(&self, from: NodeId, to: NodeId) -> bool {
+        self.side.as_ref().is_some_and(|s| s[from] != s[to])
+            || !self.links.contains(&(from, to))
+            || self.down.contains(&from)
+            || self.down.contains(&to)
+    }
+
     /// Sends `wire` from `from` to `to` at `now_ms`: lost, cut or queued for delivery.
     pub fn send(&mut self, now_ms: u64, from: NodeId, to: NodeId, wire: Wire) {
         self.stats.sent += 1;
-        let apart = self.side.as_ref().is_some_and(|s| s[from] != s[to]);
-        if apart || !self.links.contains(&(from, to)) {
+        if self.blocked(from, to) {
             self.stats.cut += 1;
             return;
         }
@@ -168,8 +187,8 @@ impl Net {
         self.queue.keys().next().map(|(at, _)| *at)
     }
 
-    /// The next message due by `now_ms`, in delivery order. A partition made or a link
-    /// cut while it travelled drops it.
+    /// The next message due by `now_ms`, in delivery order. A partition made, a link cut
+    /// or a node stopped while it travelled drops it.
     pub fn pop_due(&mut self, now_ms: u64) -> Option<(NodeId, NodeId, Wire)> {
         loop {
             let entry = self.queue.first_entry()?;
@@ -177,8 +196,7 @@ impl Net {
                 return None;
             }
             let ((at, _), (from, to, wire)) = entry.remove_entry();
-            let apart = self.side.as_ref().is_some_and(|s| s[from] != s[to]);
-            if apart || !self.links.contains(&(from, to)) {
+            if self.blocked(from, to) {
                 self.stats.cut += 1;
                 continue;
             }

@@ -27,6 +27,7 @@ use lattice_txpool::{BlockInfo, ChainEvent, Clock, Options, Pool};
 use parking_lot::Mutex;
 use sp_core::Pair;
 use std::collections::{BTreeSet, VecDeque};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -186,25 +187,25 @@ pub struct SimNode {
     shared: Arc<Shared>,
     slot_ms: u64,
     rng: Mutex<Rng>,
-    dir: tempfile::TempDir,
+    dir: PathBuf,
 }
 
 impl SimNode {
-    /// A node with its own database under a fresh directory, holding the session keys
-    /// of `//Sim{id}`.
+    /// A node on `client` (its database under `dir`), holding the session keys of
+    /// `//Sim{id}` in a keystore under `dir`.
     pub fn new(
         id: NodeId,
         client: Client,
         behaviour: Behaviour,
         shared: Arc<Shared>,
         seed: u64,
-        dir: tempfile::TempDir,
+        dir: PathBuf,
     ) -> Self {
         let client = Arc::new(client);
         let suri = format!("//Sim{id}");
         let sr = sp_core::sr25519::Pair::from_string(&suri, None).expect("dev seed");
         let ed = sp_core::ed25519::Pair::from_string(&suri, None).expect("dev seed");
-        let keystore = Arc::new(LocalKeystore::open(dir.path().join("keystore")).expect("opens"));
+        let keystore = Arc::new(LocalKeystore::open(dir.join("keystore")).expect("opens"));
         keystore.insert(*b"gran", &suri, &ed.public().0).expect("inserts");
         let equivocations = EquivocationLog::default();
         let transport = SimTransport {
@@ -383,7 +384,7 @@ impl SimNode {
             network: self.gossip.clone(),
             // The node's default (`lattice` passes 333 ms).
             gossip_duration: Duration::from_millis(333),
-            state_file: Some(self.dir.path().join("grandpa-round")),
+            state_file: Some(self.dir.join("grandpa-round")),
             sleep: grandpa_sleep(&self.shared.clock),
             report: self.report.clone(),
             equivocations: self.equivocations.clone(),

@@ -91,6 +91,39 @@ pub struct World {
     /// The nodes.
     pub nodes: Vec<Arc<SimNode>>,
     shared: Arc<Shared>,
+    config: Config,
+    genesis: StoragePairs,
+    /// Each node's directory (database, keystore, voter state), kept across restarts.
+    dirs: Vec<tempfile::TempDir>,
+    /// Each running node's tasks.
+    tasks: Vec<Vec<usize>>,
+}
+
+/// A node on the database under `dir` (created if missing).
+fn open_node(
+    id: NodeId,
+    dir: &std::path::Path,
+    config: &Config,
+    genesis: &StoragePairs,
+    shared: &Arc<Shared>,
+) -> Arc<SimNode> {
+    let db = Database::open(DatabaseConfig::new(dir.join("db"))).expect("opens");
+    let client = Client::new(db, executor(), genesis.clone(), None).expect("starts");
+    let behaviour = config.behaviours.get(&id).copied().unwrap_or(Behaviour::Honest);
+    Arc::new(SimNode::new(id, client, behaviour, shared.clone(), config.seed, dir.to_path_buf()))
+}
+
+/// Spawns the tasks of a node; returns their ids.
+fn spawn_node(exec: &mut Executor, node: &Arc<SimNode>) -> Vec<usize> {
+    vec![
+        exec.spawn(node.clone().voter()),
+        exec.spawn(node.clone().author()),
+        exec.spawn(node.clone().follow()),
+        exec.spawn(node.clone().tick()),
+        exec.spawn(node.clone().double_vote()),
+        exec.spawn(node.clone().rebroadcast()),
+        exec.spawn(node.clone().send_garbage()),
+    ]
 }
 
 impl World {
@@ -103,17 +136,11 @@ impl World {
             clock: exec.clock.clone(),
             reports: Default::default(),
         });
-        let executor = executor();
-        let genesis = genesis(&executor, config.nodes);
+        let genesis = genesis(&executor(), config.nodes);
+        let dirs: Vec<tempfile::TempDir> =
+            (0..config.nodes).map(|_| tempfile::tempdir().expect("temporary directory")).collect();
         let nodes: Vec<Arc<SimNode>> = (0..config.nodes)
-            .map(|id| {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                let db = Database::open(DatabaseConfig::new(dir.path().join("db"))).expect("opens");
-                let client =
-                    Client::new(db, executor.clone(), genesis.clone(), None).expect("starts");
-                let behaviour = config.behaviours.get(&id).copied().unwrap_or(Behaviour::Honest);
-                Arc::new(SimNode::new(id, client, behaviour, shared.clone(), config.seed, dir))
-            })
+            .map(|id| open_node(id, dirs[id].path(), config, &genesis, &shared))
             .collect();
         {
             let mut net = net.lock();
@@ -135,16 +162,44 @@ impl World {
                 node.gossip.on_peer_connected(&peer);
             }
         }
-        for node in &nodes {
-            exec.spawn(node.clone().voter());
-            exec.spawn(node.clone().author());
-            exec.spawn(node.clone().follow());
-            exec.spawn(node.clone().tick());
-            exec.spawn(node.clone().double_vote());
-            exec.spawn(node.clone().rebroadcast());
-            exec.spawn(node.clone().send_garbage());
+        let tasks = nodes.iter().map(|node| spawn_node(&mut exec, node)).collect();
+        Self { exec, net, nodes, shared, config: config.clone(), genesis, dirs, tasks }
+    }
+
+    /// Stops node `id` as a crash would: its tasks end, nothing reaches it or leaves it,
+    /// its peers see it disconnect. Its directory stays.
+    pub fn stop(&mut self, id: NodeId) {
+        for task in std::mem::take(&mut self.tasks[id]) {
+            self.exec.cancel(task);
         }
-        Self { exec, net, nodes, shared }
+        let peers = {
+            let mut net = self.net.lock();
+            net.set_down(id, true);
+            net.neighbours(id)
+        };
+        for peer in peers {
+            self.nodes[peer].gossip.on_peer_disconnected(&id);
+        }
+    }
+
+    /// Starts the stopped node `id` again on its directory: its database, keystore and
+    /// voter state as it left them.
+    pub fn restart(&mut self, id: NodeId) {
+        let old = self.nodes.remove(id);
+        assert_eq!(Arc::strong_count(&old), 1, "node {id} is still running");
+        drop(old);
+        let node = open_node(id, self.dirs[id].path(), &self.config, &self.genesis, &self.shared);
+        self.nodes.insert(id, node.clone());
+        let peers = {
+            let mut net = self.net.lock();
+            net.set_down(id, false);
+            net.neighbours(id)
+        };
+        for peer in peers {
+            node.gossip.on_peer_connected(&peer);
+            self.nodes[peer].gossip.on_peer_connected(&id);
+        }
+        self.tasks[id] = spawn_node(&mut self.exec, &node);
     }
 
     /// The time now.
