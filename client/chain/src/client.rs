@@ -95,6 +95,21 @@ pub struct BlockImportNotification {
     pub changes: Arc<StorageChanges>,
 }
 
+impl BlockImportNotification {
+    /// What the transaction pool's maintenance needs of it: `None` unless it is the new
+    /// best block.
+    pub fn pool_event(&self) -> Option<lattice_txpool::ChainEvent> {
+        if !self.is_new_best {
+            return None;
+        }
+        let (enacted, retracted) = match &self.tree_route {
+            Some(route) => (route.enacted.clone(), route.retracted.clone()),
+            None => (Vec::new(), Vec::new()),
+        };
+        Some(lattice_txpool::ChainEvent::NewBestBlock { hash: self.hash, enacted, retracted })
+    }
+}
+
 /// A block was finalized.
 #[derive(Clone, Debug)]
 pub struct FinalityNotification {
@@ -104,6 +119,13 @@ pub struct FinalityNotification {
     pub header: Header,
     /// Blocks finalized with it, oldest first, not including `hash`.
     pub tree_route: Vec<H256>,
+}
+
+impl FinalityNotification {
+    /// The event of the transaction pool's maintenance.
+    pub fn pool_event(self) -> lattice_txpool::ChainEvent {
+        lattice_txpool::ChainEvent::Finalized { hash: self.hash, tree_route: self.tree_route }
+    }
 }
 
 /// Where runtime calls go: wall time and count per entry point, for logs and metrics.

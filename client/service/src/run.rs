@@ -7,7 +7,7 @@ use lattice_consensus::aura::{self, ProposalLimits};
 use lattice_consensus::grandpa::{self, GrandpaParams, LocalNetwork, RoundReport};
 use lattice_consensus::report;
 use lattice_metrics::{BuildInfo, InformantSnapshot, MetricsRegistry, NodeMetrics};
-use lattice_txpool::{ChainEvent, Pool};
+use lattice_txpool::Pool;
 use parking_lot::Mutex;
 use std::future::Future;
 use std::sync::Arc;
@@ -337,21 +337,19 @@ async fn follow_chain(client: Arc<Client>, pool: Arc<Pool<FullChainApi>>, metric
     loop {
         let event = futures::select_biased! {
             n = imports.next() => match n {
-                Some(n) if n.is_new_best => {
-                    metrics.set_best(n.header.number.into());
-                    let (enacted, retracted) = match &n.tree_route {
-                        Some(route) => (route.enacted.clone(), route.retracted.clone()),
-                        None => (Vec::new(), Vec::new()),
-                    };
-                    ChainEvent::NewBestBlock { hash: n.hash, enacted, retracted }
-                }
-                Some(_) => continue,
+                Some(n) => match n.pool_event() {
+                    Some(event) => {
+                        metrics.set_best(n.header.number.into());
+                        event
+                    }
+                    None => continue,
+                },
                 None => return,
             },
             n = finality.next() => match n {
                 Some(n) => {
                     metrics.set_finalized(n.header.number.into());
-                    ChainEvent::Finalized { hash: n.hash, tree_route: n.tree_route }
+                    n.pool_event()
                 }
                 None => return,
             },
