@@ -25,14 +25,23 @@ pub fn executor() -> WasmExecutor {
     WasmExecutor::new(ExecutorConfig::default()).expect("the executor starts")
 }
 
-/// The `development` genesis built by the Wasm runtime, `:code` included.
-pub fn dev_genesis(executor: &WasmExecutor) -> StoragePairs {
-    let json = genesis_preset(executor, wasm(), "development")
+/// The JSON of the Wasm runtime's genesis preset `name`.
+pub fn preset(executor: &WasmExecutor, name: &str) -> Vec<u8> {
+    genesis_preset(executor, wasm(), name)
         .expect("the runtime answers")
-        .expect("the development preset exists");
-    let mut pairs = build_genesis_state(executor, wasm(), &json).expect("the preset builds");
+        .unwrap_or_else(|| panic!("the {name} preset exists"))
+}
+
+/// The genesis state the Wasm runtime builds from the JSON `config`, `:code` included.
+pub fn genesis_state(executor: &WasmExecutor, config: &[u8]) -> StoragePairs {
+    let mut pairs = build_genesis_state(executor, wasm(), config).expect("the config builds");
     pairs.push((b":code".to_vec(), wasm().to_vec()));
     pairs
+}
+
+/// The `development` genesis built by the Wasm runtime, `:code` included.
+pub fn dev_genesis(executor: &WasmExecutor) -> StoragePairs {
+    genesis_state(executor, &preset(executor, "development"))
 }
 
 /// A client of the development chain on the database at `path` (created if missing).
@@ -53,11 +62,7 @@ pub fn local_testnet_client(
     keystore: Option<Arc<dyn lattice_io::Keystore + Send + Sync>>,
 ) -> Client {
     let executor = executor();
-    let json = genesis_preset(&executor, wasm(), "local_testnet")
-        .expect("the runtime answers")
-        .expect("the local_testnet preset exists");
-    let mut genesis = build_genesis_state(&executor, wasm(), &json).expect("the preset builds");
-    genesis.push((b":code".to_vec(), wasm().to_vec()));
+    let genesis = genesis_state(&executor, &preset(&executor, "local_testnet"));
     let db = Database::open(DatabaseConfig::new(path)).expect("the test database opens");
     Client::new(db, executor, genesis, keystore).expect("the local testnet chain starts")
 }
@@ -112,10 +117,21 @@ pub fn sign(client: &Client, from: &sr25519::Pair, call: RuntimeCall, nonce: u32
 /// Builds (unsealed, not imported) a block on `parent` in `slot` with `txs`; panics if
 /// the runtime refuses one or its call fails.
 pub fn build(client: &Client, parent: H256, slot: u64, txs: &[Vec<u8>]) -> BuiltBlock {
+    build_at(client, parent, slot, slot * lattice_runtime::configs::SLOT_DURATION, txs)
+}
+
+/// [`build`] with the timestamp inherent at `timestamp_ms` (inside the slot).
+pub fn build_at(
+    client: &Client,
+    parent: H256,
+    slot: u64,
+    timestamp_ms: u64,
+    txs: &[Vec<u8>],
+) -> BuiltBlock {
     let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
     let mut builder = BlockBuilder::new(client, parent, digest).expect("the parent is known");
     let mut data = InherentData::default();
-    data.put(TIMESTAMP_INHERENT, &(slot * lattice_runtime::configs::SLOT_DURATION));
+    data.put(TIMESTAMP_INHERENT, &timestamp_ms);
     for xt in builder.create_inherents(&data).expect("the runtime gives inherents") {
         builder.push(&xt).expect("runs").expect("inherent applies").expect("inherent dispatches");
     }

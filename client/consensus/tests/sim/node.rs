@@ -10,20 +10,18 @@ use crate::net::{Justifications, Net, NodeId, Rng, Wire};
 use codec::Encode;
 use finality_grandpa::{Message, Prevote, SignedMessage};
 use futures::StreamExt;
-use lattice_chain::{BlockBuilder, BlockOrigin, Client, FullChainApi};
+use lattice_chain::test_utils::build_at;
+use lattice_chain::{BlockOrigin, Client, FullChainApi};
 use lattice_consensus::aura::{self, ProposalLimits, SealKeys};
 use lattice_consensus::grandpa::gossip::{
     GossipMessage, GossipTransport, GrandpaGossip, Misbehaviour, REBROADCAST_INTERVAL,
 };
-use lattice_consensus::grandpa::{
-    localized_payload, run_grandpa, EquivocationLog, GrandpaParams, RoundReport,
-};
+use lattice_consensus::grandpa::{localized_payload, run_grandpa, EquivocationLog, GrandpaParams};
 use lattice_consensus::import::{import_peer_block, PeerBlockError};
 use lattice_consensus::report::{self, SlotEquivocation, SlotWatch};
 use lattice_keystore::LocalKeystore;
-use lattice_primitives::inherent::TIMESTAMP_INHERENT;
-use lattice_primitives::{Block, Digest, DigestItem, InherentData, H256};
-use lattice_txpool::{BlockInfo, ChainEvent, Clock, Options, Pool};
+use lattice_primitives::{Block, DigestItem, H256};
+use lattice_txpool::{BlockInfo, Clock, Options, Pool};
 use parking_lot::Mutex;
 use sp_core::Pair;
 use std::collections::{BTreeSet, VecDeque};
@@ -124,23 +122,21 @@ pub type GossipReport = (NodeId, NodeId, Misbehaviour);
 /// The GRANDPA gossip's transport: the simulated network.
 struct SimTransport {
     me: NodeId,
-    net: Arc<Mutex<Net>>,
-    clock: SharedClock,
-    reports: Arc<Mutex<Vec<GossipReport>>>,
+    shared: Arc<Shared>,
 }
 
 impl GossipTransport<NodeId> for SimTransport {
     fn send(&self, to: &NodeId, message: Vec<u8>) {
-        let now = self.clock.lock().now_ms();
-        self.net.lock().send(now, self.me, *to, Wire::Grandpa(message));
+        let now = self.shared.clock.lock().now_ms();
+        self.shared.net.lock().send(now, self.me, *to, Wire::Grandpa(message));
     }
 
     /// A fatal misbehaviour bans the peer: the link is cut, as the node's network
     /// disconnects and bans it.
     fn report(&self, who: &NodeId, misbehaviour: Misbehaviour) {
-        self.reports.lock().push((self.me, *who, misbehaviour));
+        self.shared.reports.lock().push((self.me, *who, misbehaviour));
         if misbehaviour.is_fatal() {
-            self.net.lock().unlink(self.me, *who);
+            self.shared.net.lock().unlink(self.me, *who);
         }
     }
 }
@@ -166,9 +162,9 @@ pub struct SimNode {
     /// Its GRANDPA gossip.
     pub gossip: Arc<GrandpaGossip<NodeId>>,
     /// Double votes its voter and gossip saw.
-    pub equivocations: EquivocationLog,
+    equivocations: EquivocationLog,
     /// Blocks sealed twice for one slot that its import saw.
-    pub slot_equivocations: Arc<Mutex<VecDeque<SlotEquivocation>>>,
+    slot_equivocations: Arc<Mutex<VecDeque<SlotEquivocation>>>,
     /// Blocks from peers refused as bad: (sender, reason).
     pub bad_blocks: Mutex<Vec<(NodeId, String)>>,
     /// How it behaves.
@@ -183,7 +179,6 @@ pub struct SimNode {
     keys: Arc<SimKeys>,
     grandpa_key: sp_core::ed25519::Pair,
     keystore: Arc<LocalKeystore>,
-    report: Arc<Mutex<RoundReport>>,
     shared: Arc<Shared>,
     slot_ms: u64,
     rng: Mutex<Rng>,
@@ -208,12 +203,7 @@ impl SimNode {
         let keystore = Arc::new(LocalKeystore::open(dir.join("keystore")).expect("opens"));
         keystore.insert(*b"gran", &suri, &ed.public().0).expect("inserts");
         let equivocations = EquivocationLog::default();
-        let transport = SimTransport {
-            me: id,
-            net: shared.net.clone(),
-            clock: shared.clock.clone(),
-            reports: shared.reports.clone(),
-        };
+        let transport = SimTransport { me: id, shared: shared.clone() };
         let gossip = Arc::new(GrandpaGossip::new(Arc::new(transport), equivocations.clone()));
         let best = BlockInfo { hash: client.genesis_hash(), number: 0 };
         let pool = Arc::new(Pool::new(
@@ -240,7 +230,6 @@ impl SimNode {
             keys: Arc::new(SimKeys(vec![sr])),
             grandpa_key: ed,
             keystore,
-            report: Arc::new(Mutex::new(RoundReport::default())),
             shared,
             slot_ms,
             rng: Mutex::new(Rng::new(seed ^ (id as u64).wrapping_mul(0x2545_F491_4F6C_DD1D))),
@@ -386,7 +375,7 @@ impl SimNode {
             gossip_duration: Duration::from_millis(333),
             state_file: Some(self.dir.join("grandpa-round")),
             sleep: grandpa_sleep(&self.shared.clock),
-            report: self.report.clone(),
+            report: Default::default(),
             equivocations: self.equivocations.clone(),
         };
         if let Err(e) = run_grandpa(params).await {
@@ -428,22 +417,10 @@ impl SimNode {
         if !self.keys.aura_keys().expect("keys").contains(&author) {
             return;
         }
-        let mut blocks = Vec::new();
-        for t in [timestamp, timestamp + 1] {
-            let digest = Digest { logs: vec![DigestItem::PreRuntime(*b"aura", slot.encode())] };
-            let mut builder = BlockBuilder::new(&self.client, best, digest).expect("builds");
-            let mut data = InherentData::default();
-            data.put(TIMESTAMP_INHERENT, &t);
-            for xt in builder.create_inherents(&data).expect("inherents") {
-                builder.push(&xt).expect("runs").expect("applies").expect("dispatches");
-            }
-            let built = builder.build().expect("builds");
-            let block =
-                aura::seal(built.block, &*self.keys, &author).expect("seals").expect("has key");
-            blocks.push((block, built.state));
-        }
-        let (second, _) = blocks.pop().expect("two");
-        let (first, state) = blocks.pop().expect("two");
+        let seal = |block| aura::seal(block, &*self.keys, &author).expect("seals").expect("key");
+        let first = build_at(&self.client, best, slot, timestamp, &[]);
+        let second = seal(build_at(&self.client, best, slot, timestamp + 1, &[]).block);
+        let (first, state) = (seal(first.block), first.state);
         self.client.import_built(first.clone(), state, BlockOrigin::Own).expect("imports");
         self.pushed.lock().insert(first.header.hash());
         self.pushed.lock().insert(second.header.hash());
@@ -462,21 +439,17 @@ impl SimNode {
             // the client: subscribe again.
             let event = futures::select_biased! {
                 n = imports.next() => match n {
-                    Some(n) if n.is_new_best => {
-                        let (enacted, retracted) = match &n.tree_route {
-                            Some(route) => (route.enacted.clone(), route.retracted.clone()),
-                            None => (Vec::new(), Vec::new()),
-                        };
-                        ChainEvent::NewBestBlock { hash: n.hash, enacted, retracted }
-                    }
-                    Some(_) => continue,
+                    Some(n) => match n.pool_event() {
+                        Some(event) => event,
+                        None => continue,
+                    },
                     None => {
                         imports = self.client.import_notification_stream().fuse();
                         continue;
                     }
                 },
                 n = finality.next() => match n {
-                    Some(n) => ChainEvent::Finalized { hash: n.hash, tree_route: n.tree_route },
+                    Some(n) => n.pool_event(),
                     None => {
                         finality = self.client.finality_notification_stream().fuse();
                         continue;

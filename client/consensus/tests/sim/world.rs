@@ -6,7 +6,7 @@ use crate::exec::Executor;
 use crate::net::{Conditions, Net, NetStats, NodeId};
 use crate::node::{Behaviour, Shared, SimNode};
 use codec::Decode;
-use lattice_chain::{build_genesis_state, genesis_preset, Client, StoragePairs};
+use lattice_chain::{test_utils, Client, StoragePairs};
 use lattice_db::{Database, DatabaseConfig};
 use lattice_executor::WasmExecutor;
 use lattice_primitives::api::methods::STAKING_VALIDATORS;
@@ -37,15 +37,14 @@ pub struct Config {
     pub behaviours: BTreeMap<NodeId, Behaviour>,
 }
 
-/// The validator accounts and the genesis of `n` validators, built once per size.
+/// The genesis of `n` validators `//Sim0..`, built by the runtime once per size.
 fn genesis(executor: &WasmExecutor, n: usize) -> StoragePairs {
     static GENESES: OnceLock<Mutex<BTreeMap<usize, StoragePairs>>> = OnceLock::new();
     let cache = GENESES.get_or_init(Default::default);
     if let Some(pairs) = cache.lock().get(&n) {
         return pairs.clone();
     }
-    let wasm = lattice_chain::test_utils::wasm();
-    let preset = genesis_preset(executor, wasm, "local_testnet").expect("answers").expect("exists");
+    let preset = test_utils::preset(executor, "local_testnet");
     let mut config: Value = serde_json::from_slice(&preset).expect("JSON");
     let endowment = config["balances"]["balances"][0][1].clone();
     let stake = config["staking"]["validators"][0][1].clone();
@@ -63,9 +62,7 @@ fn genesis(executor: &WasmExecutor, n: usize) -> StoragePairs {
     config["session"]["period"] = json!(ERA_LENGTH);
     config["session"]["keys"] = Value::Array(keys);
     config["staking"]["validators"] = Value::Array(validators);
-    let json = serde_json::to_vec(&config).expect("encodes");
-    let mut pairs = build_genesis_state(executor, wasm, &json).expect("the genesis builds");
-    pairs.push((b":code".to_vec(), wasm.to_vec()));
+    let pairs = test_utils::genesis_state(executor, &serde_json::to_vec(&config).expect("JSON"));
     cache.lock().insert(n, pairs.clone());
     pairs
 }
@@ -79,7 +76,7 @@ pub fn validator_account(i: usize) -> AccountId32 {
 /// One executor for every node of every world: the runtime compiles once.
 fn executor() -> WasmExecutor {
     static EXECUTOR: OnceLock<WasmExecutor> = OnceLock::new();
-    EXECUTOR.get_or_init(lattice_chain::test_utils::executor).clone()
+    EXECUTOR.get_or_init(test_utils::executor).clone()
 }
 
 /// The nodes, their network and the executor of their tasks.
