@@ -250,12 +250,16 @@ where
             }
             tracing::debug!(target: "grandpa", "round {} of set {} stalled: sending our votes again", round.1, round.0);
             let neighbor = set.neighbor().encode();
-            let own: Vec<&Vec<u8>> =
-                set.own.iter().filter(|(r, _)| *r == set.round).map(|(_, m)| m).collect();
+            let own: Vec<([u8; 32], &Vec<u8>)> = set
+                .own
+                .iter()
+                .filter(|(r, _)| *r == set.round)
+                .map(|(_, m)| (hash(m), m))
+                .collect();
             for (peer, p) in state.peers.iter() {
                 out.sends.push((peer.clone(), neighbor.clone()));
-                for message in &own {
-                    if p.known.get(&hash(message)) != Some(&true) {
+                for (h, message) in &own {
+                    if p.known.get(h) != Some(&true) {
                         out.sends.push((peer.clone(), (*message).clone()));
                     }
                 }
